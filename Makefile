@@ -1,0 +1,29 @@
+# make serve: run the endpoint on HOST:PORT (default 127.0.0.1:8080) from ./data
+# make test:  run the test suite
+# Both create .venv and install the project on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test bench clean validate
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
+
+validate: $(STAMP)
+	$(BIN)/partnergraph validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,275 @@
+"""The command line: a thin layer over the functions the web app uses."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import iris, settings
+from .graph import DataRejected, PartnerGraph, QueryError, compact_iri, is_store_dir, is_url, rows_to_table
+from .queries import ParameterError, UnknownQuery, get as get_query
+from .sparql import formats
+from .validate import ValidationSetupError, validate_paths
+
+CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _progress(label: str):
+    """A progress callback: a bar on a terminal, nothing otherwise (a summary line follows)."""
+    if not sys.stderr.isatty():
+        return None, None
+    state = {"bar": None}
+
+    def callback(item, index, total):
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr,
+                                             item_show_func=lambda i: Path(i.source).name if i else "")
+            state["bar"].__enter__()
+        state["bar"].update(1, item)
+
+    def finish():
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+    return callback, finish
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="partnergraph")
+def main() -> None:
+    """partnergraph: Swedish municipalities' international partnerships as linked open data.
+
+    Commands read ./ontology, ./data and ./queries of the current directory unless told otherwise.
+    """
+
+
+# -- validate -----------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--ontology", default="ontology/partnergraph.ttl", show_default=True, help="The OWL ontology.")
+@click.option("--shapes", default="ontology/shapes.ttl", show_default=True, help="The SHACL shapes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(paths, ontology, shapes, fmt) -> None:
+    """Check the syntax and the SHACL shapes of data files (default: ./data).
+
+    Exit status: 0 when everything conforms, 1 on syntax errors or violations, 2 when the
+    check could not run. Data files are never changed.
+    """
+    try:
+        report = validate_paths(paths or ["data"], ontology, shapes)
+    except ValidationSetupError as err:
+        _fail(str(err), 2)
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(report.exit_code)
+
+
+# -- load ---------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--store", "store_dir", required=True, type=click.Path(), help="Directory of the persistent store to (re)build.")
+@click.option("--ontology-dir", default="ontology", show_default=True)
+@click.option("--vocab", multiple=True, help="An external vocabulary (file or URL) for its own named graph, e.g. the UN SDG KOS.")
+@click.option("--no-validate", is_flag=True, help="Load without checking the SHACL shapes.")
+@click.option("--base", default=iris.DEFAULT_BASE, show_default=True, help="Dataset base IRI.")
+def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
+    """Build a persistent store from files or directories (Turtle, N-Triples, N-Quads, TriG,
+    RDF/XML, JSON-LD), each file in its own named graph. Atomic: a failed load leaves an
+    existing store as it was."""
+    from .store.embedded import build_store, load_plan
+
+    try:
+        if not no_validate:
+            report = validate_paths(paths, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
+            if not report.conforms:
+                click.echo(report.to_text(), err=True)
+                _fail("the data does not validate; nothing was loaded (use --no-validate to load anyway)", 1)
+        plan = load_plan(paths, ontology_dir, vocab, base)
+        callback, finish = _progress("Loading")
+        try:
+            _, summary = build_store(store_dir, plan, Path(ontology_dir) / "rules", callback, base)
+        finally:
+            if finish:
+                finish()
+    except ValidationSetupError as err:
+        _fail(str(err), 2)
+    except (OSError, SyntaxError, ValueError) as err:
+        _fail(f"load failed, the store was left as it was: {err}", 1)
+    click.echo(f"Loaded {summary['files']} files into {store_dir}: {summary['triples']:,} triples in "
+               f"{summary['graphs']} graphs ({summary['inferred']:,} inferred) in {summary['seconds']:.2f} s")
+
+
+# -- query --------------------------------------------------------------------------------
+
+def _open_graph(store: str | None, endpoint: str | None, data: tuple[str, ...], vocab=(), validate=True) -> PartnerGraph:
+    try:
+        return PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+    except DataRejected as err:
+        click.echo(err.report.to_text(), err=True)
+        _fail("the data does not validate", 1)
+    except (FileNotFoundError, ValidationSetupError, ValueError, OSError) as err:
+        _fail(str(err), 2)
+
+
+store_option = click.option("--store", help="A store directory built by 'partnergraph load' (default: ./data in memory).")
+data_option = click.option("--data", multiple=True, type=click.Path(exists=True), help="Data files or directories (default: ./data).")
+
+
+@main.command()
+@click.argument("name_or_file", required=False)
+@click.option("-e", "--expression", help="SPARQL query text.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of a named query.")
+@click.option("--format", "fmt", type=click.Choice(CLI_FORMATS), default=None,
+              help="Output format (default: table on a terminal, csv otherwise; turtle for graphs).")
+@click.option("--endpoint", help="Run against this SPARQL endpoint instead of the local data.")
+@store_option
+@data_option
+def query(name_or_file, expression, params, fmt, endpoint, store, data) -> None:
+    """Run a named query, a .rq file or -e TEXT.
+
+    Exit status: 0 with an answer, 1 when the query failed (syntax error, refused), 2 on a usage
+    or setup error.
+    """
+    if bool(expression) == bool(name_or_file):
+        _fail("give a query name, a .rq file or -e TEXT (exactly one)", 2)
+    values = {}
+    for item in params:
+        if "=" not in item:
+            _fail(f"--param takes NAME=VALUE, not {item!r}", 2)
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    graph = _open_graph(store, endpoint, data)
+    bindings = {}
+    if expression:
+        text = expression
+    elif name_or_file.endswith(".rq") or Path(name_or_file).is_file():
+        if not Path(name_or_file).is_file():
+            _fail(f"{name_or_file}: no such file", 2)
+        from .queries import parse_query_file
+        try:
+            nq = parse_query_file(Path(name_or_file))
+            text, bindings = nq.text, nq.bindings(values)
+        except ValueError as err:
+            if isinstance(err, ParameterError):
+                _fail(str(err), 2)
+            text = Path(name_or_file).read_text(encoding="utf-8")
+    else:
+        try:
+            nq = get_query(graph.queries, name_or_file)
+            text, bindings = nq.text, nq.bindings(values)
+        except (UnknownQuery, ParameterError) as err:
+            _fail(str(err), 2)
+    if values and not bindings:
+        _fail("parameters are only taken by named queries", 2)
+    out_fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    results_format = "json" if out_fmt == "table" else out_fmt if out_fmt in ("csv", "tsv", "json", "xml") else "json"
+    graph_format = out_fmt if out_fmt in ("turtle", "jsonld", "ntriples", "rdfxml") else "turtle"
+    outcome = graph.run(text, results_format=results_format, graph_format=graph_format, bindings=bindings)
+    graph.close()
+    if outcome.status != 200:
+        where = f" at line {outcome.line}, column {outcome.column}" if outcome.line else ""
+        _fail(f"{outcome.error}{where}", 1)
+    if outcome.kind == "graph" and out_fmt in ("csv", "tsv", "json", "xml", "table") and fmt is not None and out_fmt != "table":
+        _fail(f"a graph result cannot be written as {out_fmt}; use turtle, jsonld, ntriples or rdfxml", 2)
+    if out_fmt == "table" and outcome.kind in ("results", "boolean"):
+        data_json = json.loads(outcome.body)
+        if outcome.kind == "boolean":
+            click.echo("true" if data_json["boolean"] else "false")
+        else:
+            click.echo(rows_to_table(data_json["head"]["vars"], data_json["results"]["bindings"], compact_iri))
+        return
+    sys.stdout.buffer.write(outcome.body)
+    if not outcome.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+@main.command("queries")
+@click.option("--queries-dir", default="queries", show_default=True)
+def list_queries(queries_dir) -> None:
+    """List the named queries with their parameters."""
+    from .queries import load_queries
+    for nq in load_queries(queries_dir).values():
+        click.echo(f"{nq.name}\n    {nq.title}")
+        if nq.description:
+            click.echo(f"    {nq.description}")
+        for p in nq.parameters:
+            default = f" (default: {p.default})" if p.default else ""
+            click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.help}")
+
+
+# -- stats --------------------------------------------------------------------------------
+
+@main.command()
+@store_option
+@data_option
+def stats(store, data) -> None:
+    """Resources by class, triples by named graph, and the SHACL status."""
+    status = "not checked (store)"
+    if not store:
+        try:
+            report = validate_paths(list(data) or ["data"])
+            status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
+        except ValidationSetupError as err:
+            status = f"could not check: {err}"
+    graph = _open_graph(store, None, data, validate=False)
+    classes = graph.select("""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+        ?s a ?class . FILTER(STRSTARTS(STR(?s), "%sid/")) } GROUP BY ?class ORDER BY DESC(?n) ?class""" % graph.base)
+    click.echo("Resources by class")
+    for row in classes:
+        click.echo(f"  {int(row['n']['value']):>6}  {compact_iri(row['class']['value'])}")
+    click.echo("Triples by graph")
+    sizes = graph.graph_sizes()
+    for name, count in sizes.items():
+        click.echo(f"  {count:>6}  {name}")
+    click.echo(f"  {sum(sizes.values()):>6}  total")
+    click.echo(f"SHACL: {status}")
+    graph.close()
+
+
+# -- serve --------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--store", help="A store directory built by 'partnergraph load', or a SPARQL endpoint URL.")
+@click.option("--data", multiple=True, type=click.Path(exists=True), help="Data files or directories (default: ./data).")
+@click.option("--vocab", multiple=True, help="External vocabulary files or URLs (e.g. the UN SDG KOS).")
+@click.option("--workers", type=int, help="Query worker processes.")
+@click.option("--threads", type=int, help="Threads of the WSGI server.")
+@click.option("--timeout", type=float, help="Seconds a query may run.")
+def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
+    """Serve the SPARQL endpoint and the linked-data pages under waitress (a production WSGI
+    server). Settings also come from PARTNERGRAPH_* environment variables (see README)."""
+    from waitress import serve as waitress_serve
+    from .web.app import create_app
+
+    overrides = {k: v for k, v in {
+        "STORE": store, "DATA_DIRS": list(data) or None, "VOCAB": list(vocab) or None,
+        "WORKERS": workers, "THREADS": threads, "QUERY_TIMEOUT": timeout}.items() if v}
+    try:
+        app = create_app(overrides)
+    except DataRejected as err:
+        click.echo(err.report.to_text(), err=True)
+        _fail("the data does not validate; nothing is served", 1)
+    except (FileNotFoundError, ValidationSetupError, ValueError, OSError) as err:
+        _fail(str(err), 2)
+    config = app.config
+    click.echo(f"partnergraph: serving on http://{host}:{port}/ (SPARQL at /sparql), "
+               f"{config['WORKERS']} query workers, {config['THREADS']} threads, time limit {config['QUERY_TIMEOUT']:g} s",
+               err=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=config["THREADS"], ident="partnergraph",
+                       max_request_body_size=config["MAX_REQUEST_BYTES"] + 1024, channel_timeout=max(120, int(config["QUERY_TIMEOUT"]) + 30))
+    finally:
+        app.extensions["partnergraph"].close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

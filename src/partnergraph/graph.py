@@ -1,0 +1,258 @@
+"""The assembled graph: files -> validate -> store -> runner. The web app, the CLI and the Python
+API all build one of these; none of them talks to pyoxigraph directly."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import iris, queries as named
+from .sparql import formats
+from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
+from .sparql.guard import Checked, QueryRefused, check, looks_like_update
+from .store.embedded import EmbeddedStore, build_store, load_plan
+from .validate import Report, validate_paths
+
+
+class DataRejected(Exception):
+    """The data did not validate; carries the report. Nothing was loaded."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.to_text())
+        self.report = report
+
+
+def is_store_dir(path: str | Path) -> bool:
+    """A directory holding a pyoxigraph (RocksDB) store."""
+    return Path(path, "CURRENT").is_file()
+
+
+def is_url(text: str | None) -> bool:
+    return bool(text) and str(text).startswith(("http://", "https://"))
+
+
+@dataclass
+class Result:
+    """A query result for Python users: rows, a DataFrame, or an rdflib Graph."""
+    outcome: QueryOutcome
+
+    @property
+    def kind(self) -> str:
+        return self.outcome.kind
+
+    def _json(self) -> dict:
+        return json.loads(self.outcome.body.decode("utf-8"))
+
+    @property
+    def variables(self) -> list[str]:
+        return self._json()["head"].get("vars", []) if self.kind == "results" else []
+
+    @property
+    def boolean(self) -> bool:
+        if self.kind != "boolean":
+            raise TypeError("only ASK queries have a boolean answer")
+        return bool(self._json()["boolean"])
+
+    def __bool__(self) -> bool:
+        return self.boolean if self.kind == "boolean" else bool(self.rows())
+
+    def bindings(self) -> list[dict[str, dict]]:
+        return self._json()["results"]["bindings"] if self.kind == "results" else []
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (IRIs and literals as strings, numbers as numbers)."""
+        if self.kind == "graph":
+            return [dict(zip(("subject", "predicate", "object"), (str(t) for t in triple))) for triple in self.to_graph()]
+        return [{k: _plain(v) for k, v in row.items()} for row in self.bindings()]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def to_dataframe(self):
+        try:
+            import pandas
+        except ImportError as err:  # pandas is an optional extra
+            raise ImportError("to_dataframe needs pandas: pip install 'partnergraph[pandas]'") from err
+        return pandas.DataFrame(self.rows(), columns=self.variables or None)
+
+    def to_graph(self):
+        import rdflib
+        if self.kind != "graph":
+            raise TypeError("only CONSTRUCT and DESCRIBE queries give a graph")
+        graph = rdflib.Graph()
+        fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[self.outcome.format]
+        graph.parse(data=self.outcome.body, format=fmt)
+        for prefix, ns in iris.PREFIXES.items():
+            graph.bind(prefix, ns)
+        return graph
+
+
+_NUMERIC = {"integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger"}
+
+
+def _plain(term: dict) -> Any:
+    value = term.get("value")
+    datatype = term.get("datatype", "")
+    local = datatype.rsplit("#", 1)[-1]
+    if term.get("type") == "literal" and local in _NUMERIC:
+        try:
+            return int(value) if local not in {"decimal", "double", "float"} else float(value)
+        except ValueError:
+            return value
+    if term.get("type") == "literal" and local == "boolean":
+        return value == "true"
+    return value
+
+
+@dataclass
+class PartnerGraph:
+    """A store with its runner and named queries."""
+    runner: Any
+    queries: dict[str, named.NamedQuery]
+    store: EmbeddedStore | None = None          # None for a remote endpoint
+    endpoint: str | None = None
+    base: str = iris.DEFAULT_BASE
+    allowlist: tuple[str, ...] = ()
+    load_summary: dict = field(default_factory=dict)
+    _cleanup: Callable[[], None] | None = None
+
+    # -- building ------------------------------------------------------------------------
+    @classmethod
+    def build(cls, *, store: str | None = None, data: list[str] | None = None, ontology_dir: str = "ontology",
+              queries_dir: str = "queries", vocab: list[str] | None = None, validate: bool = True,
+              workers: int = 0, timeout: float = 30.0, max_bytes: int = 50_000_000,
+              base: str = iris.DEFAULT_BASE, allowlist: tuple[str, ...] = (),
+              progress=None) -> "PartnerGraph":
+        """store: a store directory or an endpoint URL; without one, build from data (./data).
+        workers > 0 evaluates queries in killable worker processes (the server)."""
+        query_set = named.load_queries(queries_dir)
+        if is_url(store):
+            from .store.remote import RemoteRunner
+            return cls(RemoteRunner(store, timeout, max_bytes), query_set, None, store, base, tuple(allowlist))
+        cleanup = None
+        summary: dict = {}
+        if store:
+            if not is_store_dir(store):
+                raise FileNotFoundError(f"{store}: no store here; build one with 'partnergraph load DIR --store {store}'")
+            embedded = EmbeddedStore(store, read_only=True, base=base)
+            path = store
+        else:
+            data = data or ["data"]
+            if validate:
+                report = validate_paths(data, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
+                if not report.conforms:
+                    raise DataRejected(report)
+            plan = load_plan(data, ontology_dir, vocab or (), base)
+            if workers > 0:
+                path = tempfile.mkdtemp(prefix="partnergraph-store-")
+                cleanup = lambda p=path: shutil.rmtree(p, ignore_errors=True)  # noqa: E731
+                embedded, summary = build_store(Path(path) / "store", plan, Path(ontology_dir) / "rules", progress, base)
+                path = str(Path(path) / "store")
+            else:
+                embedded, summary = build_store(None, plan, Path(ontology_dir) / "rules", progress, base)
+        runner = WorkerPool(path, workers, timeout, max_bytes, base) if workers > 0 else InlineRunner(embedded, max_bytes)
+        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup)
+
+    def close(self) -> None:
+        self.runner.close()
+        if self._cleanup:
+            self._cleanup()
+
+    # -- querying ------------------------------------------------------------------------
+    def guard(self, text: str) -> Checked:
+        return check(text, self.allowlist)
+
+    def run(self, text: str, *, results_format: str = "json", graph_format: str = "turtle",
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            bindings: dict[str, tuple] | None = None, timeout: float | None = None) -> QueryOutcome:
+        """Guard, then evaluate. Refusals come back as outcomes with their status, like errors."""
+        try:
+            checked = self.guard(text)
+        except QueryRefused as refusal:
+            return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
+        job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
+                       list(named_graphs or []), dict(bindings or {}))
+        outcome = self.runner.run(job, timeout)
+        if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
+            return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")
+        return outcome
+
+    def query(self, text_or_name: str, _format: str | None = None, **params: Any) -> Result:
+        """For notebooks: the name of a named query (with its parameters) or SPARQL text."""
+        bindings = {}
+        text = text_or_name
+        if text_or_name in self.queries:
+            nq = self.queries[text_or_name]
+            text, bindings = nq.text, nq.bindings({k: v for k, v in params.items()})
+        elif params:
+            raise named.ParameterError("parameters are only taken by named queries; "
+                                       f"known: {', '.join(sorted(self.queries))}")
+        outcome = self.run(text, results_format="json", graph_format="ntriples", bindings=bindings)
+        if outcome.status != 200:
+            raise QueryError(outcome)
+        return Result(outcome)
+
+    def select(self, text: str, bindings: dict[str, tuple] | None = None) -> list[dict[str, dict]]:
+        """Internal SELECTs of the views and the CLI: rows of SPARQL JSON terms."""
+        outcome = self.run(text, bindings=bindings)
+        if outcome.status != 200:
+            raise QueryError(outcome)
+        data = json.loads(outcome.body)
+        return data["results"]["bindings"] if "results" in data else []
+
+    def graph_sizes(self) -> dict[str, int]:
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+class QueryError(Exception):
+    def __init__(self, outcome: QueryOutcome):
+        where = f" (line {outcome.line}, column {outcome.column})" if outcome.line else ""
+        super().__init__(f"{outcome.error}{where}")
+        self.outcome = outcome
+
+
+def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Callable[[str], str] | None = None) -> str:
+    """An aligned text table; widths by character count, so Swedish and Vietnamese names line up."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+    def show(term: dict | None) -> str:
+        if term is None:
+            return ""
+        value = term["value"]
+        if term["type"] == "uri" and compact:
+            return compact(value)
+        return value.replace("\n", " ")
+
+    cells = [[show(row.get(v)) for v in variables] for row in rows]
+    widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(variables)]
+    def line(values):
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+    out = [line(variables), "  ".join("─" * w for w in widths)]
+    out.extend(line(c) for c in cells)
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def compact_iri(iri: str, base: str = iris.DEFAULT_BASE) -> str:
+    for prefix, ns in iris.PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    if iri.startswith(base + "id/"):
+        return iri[len(base):]
+    return f"<{iri}>"
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8"))))

@@ -1,0 +1,136 @@
+"""Named queries: queries/*.rq, each with a comment header, loaded into one small dataclass.
+
+Header lines at the top of the file:
+
+    # title: Partnerships of a municipality
+    # description: Every partnership the municipality is a partner in, with its partners.
+    # param: municipality iri https://w3id.org/partnergraph/id/municipality/vaxjo -- the municipality
+    # param: year year 2020 -- the year
+
+Parameter types: iri, sdg (a goal or target: 4, 4.1 or a UN IRI in http:// or https:// form),
+string, lang, integer, year. A parameter is bound to the query variable of the same name by
+substitution, never pasted into the query text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import iris
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(iri|sdg|string|lang|integer|year)(?:\s+(.*?))?(?:\s+--\s+(.*))?$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
+class ParameterError(ValueError):
+    pass
+
+
+class UnknownQuery(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+    help: str = ""
+
+    def bind(self, raw: str | int | None) -> tuple:
+        """Check a value and turn it into a binding term; never text spliced into the query."""
+        value = self.default if raw is None or raw == "" else str(raw).strip()
+        if value is None:
+            raise ParameterError(f"parameter {self.name!r} is required")
+        if self.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]*$", value):
+                raise ParameterError(f"parameter {self.name!r} must be an absolute IRI, not {value!r}")
+            return ("iri", iris.normalise_sdg_iri(value))
+        if self.type == "sdg":
+            code = value if iris.is_sdg_code(value) else iris.sdg_code(value)
+            if code is None:
+                raise ParameterError(f"parameter {self.name!r} must be an SDG goal or target such as 4, 4.1 "
+                                     f"or http://metadata.un.org/sdg/4, not {value!r}")
+            return ("iri", iris.SDG_NS + code)
+        if self.type == "integer":
+            if not re.match(r"^[+-]?\d{1,18}$", value):
+                raise ParameterError(f"parameter {self.name!r} must be an integer, not {value!r}")
+            return ("literal", str(int(value)), XSD + "integer", None)
+        if self.type == "year":
+            if not re.match(r"^\d{4}$", value):
+                raise ParameterError(f"parameter {self.name!r} must be a four-digit year, not {value!r}")
+            return ("literal", value, XSD + "integer", None)
+        if self.type == "lang":
+            if not _LANG.match(value):
+                raise ParameterError(f"parameter {self.name!r} must be a language tag such as en or sv, not {value!r}")
+            return ("literal", value.lower(), None, None)
+        return ("literal", value, None, None)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bindings(self, values: dict[str, str] | None = None) -> dict[str, tuple]:
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.parameters}
+        if unknown:
+            raise ParameterError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}; "
+                                 f"it takes: {', '.join(p.name for p in self.parameters) or 'none'}")
+        return {p.name: p.bind(values.get(p.name)) for p in self.parameters}
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    title = description = ""
+    params: list[Parameter] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = (description + " " + value).strip()
+        else:
+            pm = _PARAM.match(value)
+            if not pm:
+                raise ValueError(f"{path}: malformed parameter line: {line!r} "
+                                 "(expected: # param: NAME TYPE [DEFAULT] [-- help])")
+            default = pm.group(3)
+            params.append(Parameter(pm.group(1), pm.group(2), default if default not in (None, "") else None,
+                                    (pm.group(4) or "").strip()))
+    name = path.stem
+    if not _NAME.match(name):
+        raise ValueError(f"{path}: query names are lower case with hyphens")
+    if not title:
+        raise ValueError(f"{path}: the header needs a '# title:' line")
+    return NamedQuery(name, title, description, text, path, tuple(params))
+
+
+def load_queries(directory: str | Path = "queries") -> dict[str, NamedQuery]:
+    directory = Path(directory)
+    if not directory.is_dir():
+        return {}
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
+    try:
+        return queries[name]
+    except KeyError:
+        raise UnknownQuery(f"no named query {name!r}; known: {', '.join(sorted(queries)) or 'none'}") from None

@@ -1,0 +1,96 @@
+"""Every setting as data: name, default, type, help. Read once, in the app factory or the CLI.
+
+Environment variables use the prefix PARTNERGRAPH_ (PARTNERGRAPH_QUERY_TIMEOUT=10).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    type: Callable[[str], Any]
+    help: str
+
+
+def _bool(text: str) -> bool:
+    return str(text).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(text: str) -> list[str]:
+    if isinstance(text, (list, tuple)):
+        return list(text)
+    return [item.strip() for item in str(text).replace("\n", ",").split(",") if item.strip()]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BASE_IRI", "https://w3id.org/partnergraph/", str,
+            "Base IRI of the dataset; resources are {BASE_IRI}id/{kind}/{slug}."),
+    Setting("DATA_DIRS", ["data"], _list,
+            "Directories (or files) of Turtle data loaded when no store is given."),
+    Setting("ONTOLOGY_DIR", "ontology", str,
+            "Directory holding partnergraph.ttl, shapes.ttl and rules/."),
+    Setting("QUERIES_DIR", "queries", str, "Directory of named queries (*.rq)."),
+    Setting("STORE", "", str,
+            "A persistent store directory built by 'partnergraph load', or the URL of an "
+            "external SPARQL endpoint. Empty: load DATA_DIRS into a temporary store."),
+    Setting("VOCAB", [], _list,
+            "External vocabularies (files or URLs) imported into their own named graphs, "
+            "such as the UN's SDG KOS."),
+    Setting("VALIDATE", True, _bool, "Validate data with the SHACL shapes before serving it."),
+    Setting("QUERY_TIMEOUT", 30.0, float,
+            "Seconds a query may run before its worker is stopped and the client gets 503."),
+    Setting("WORKERS", 2, int, "Query worker processes (each can be killed at its deadline)."),
+    Setting("THREADS", 8, int, "Threads of the WSGI server."),
+    Setting("MAX_REQUEST_BYTES", 1_000_000, int,
+            "Largest request body accepted; larger requests get 413."),
+    Setting("MAX_QUERY_LENGTH", 100_000, int,
+            "Longest query text accepted, in characters; longer queries get 413."),
+    Setting("MAX_RESULT_BYTES", 50_000_000, int,
+            "Largest serialised result; a larger one is refused with 507 before any byte is sent."),
+    Setting("MAX_RESULT_ROWS", 100_000, int,
+            "Most rows (or triples) a result may have; more are refused with 507."),
+    Setting("SERVICE_ALLOWLIST", [], _list,
+            "IRI prefixes of SPARQL endpoints a SERVICE clause may call. Empty: SERVICE is refused."),
+    Setting("CORS_ORIGINS", "*", str, "Value of Access-Control-Allow-Origin (never with credentials)."),
+    Setting("ACCESS_LOG", True, _bool, "Write one access-log line per request to stderr."),
+    Setting("DEFAULT_LANG", "en", str, "Page language when the reader's Accept-Language says nothing (en or sv)."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+ENV_PREFIX = "PARTNERGRAPH_"
+
+
+def defaults() -> dict[str, Any]:
+    return {s.name: (list(s.default) if isinstance(s.default, list) else s.default) for s in SETTINGS}
+
+
+def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    found = {}
+    for setting in SETTINGS:
+        key = ENV_PREFIX + setting.name
+        if key in environ:
+            found[setting.name] = setting.type(environ[key])
+    return found
+
+
+def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then explicit overrides; every value checked."""
+    config = defaults()
+    config.update(from_env(environ))
+    for name, value in (overrides or {}).items():
+        if name not in BY_NAME:
+            continue  # Flask's own keys (TESTING, ...) pass through untouched
+        setting = BY_NAME[name]
+        config[name] = value if not isinstance(value, str) or setting.type is str else setting.type(value)
+    for name in ("QUERY_TIMEOUT", "WORKERS", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS"):
+        if config[name] <= 0:
+            raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
+    if not config["BASE_IRI"].endswith("/"):
+        raise ValueError("setting BASE_IRI must end with '/'")
+    return config

@@ -1,0 +1,1 @@
+"""SPARQL machinery shared by the endpoint, the CLI and the Python API."""

@@ -1,0 +1,236 @@
+"""Evaluating queries: in process (CLI, notebooks) or in worker processes that are killed at
+their deadline (the server). Results are serialised by pyoxigraph into a buffer first, so the
+HTTP status is known before the first byte of the body is sent."""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph
+
+from .. import iris
+from . import formats
+
+
+@dataclass
+class QueryJob:
+    text: str
+    results_format: str = "json"          # used for SELECT and ASK
+    graph_format: str = "turtle"          # used for CONSTRUCT and DESCRIBE
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    bindings: dict[str, tuple] = field(default_factory=dict)  # name -> ("iri", v) | ("literal", v, datatype, lang)
+
+
+@dataclass
+class QueryOutcome:
+    status: int
+    kind: str                      # "results", "boolean", "graph" or "error"
+    format: str | None = None
+    body: bytes = b""
+    error: str | None = None
+    line: int | None = None
+    column: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return formats.BY_NAME[self.format].content_type if self.format else "application/json"
+
+
+class ResultTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer:
+    """A write target that refuses to grow past a limit, so a huge result fails early."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge(f"the result is larger than the limit of {self.limit:,} bytes")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def term_from_binding(binding: tuple):
+    if binding[0] == "iri":
+        return pyoxigraph.NamedNode(binding[1])
+    _, value, datatype, lang = binding
+    if lang:
+        return pyoxigraph.Literal(value, language=lang)
+    if datatype:
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
+    return pyoxigraph.Literal(value)
+
+
+PREFIXES = {k: v for k, v in iris.PREFIXES.items()}
+
+
+def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
+    """Run one query on a store and serialise its result. Pure: no HTTP, no process handling."""
+    started = time.perf_counter()
+    substitutions = {pyoxigraph.Variable(name): term_from_binding(b) for name, b in job.bindings.items()} or None
+    try:
+        result = store.query(job.text, default_graphs=job.default_graphs or None,
+                             named_graphs=job.named_graphs or None, substitutions=substitutions)
+        buffer = _CappedBuffer(max_bytes)
+        if isinstance(result, pyoxigraph.QueryTriples):
+            fmt = formats.by_name(job.graph_format, "graph")
+            try:
+                result.serialize(buffer, format=fmt.oxigraph, prefixes=PREFIXES) if fmt.name == "turtle" \
+                    else result.serialize(buffer, format=fmt.oxigraph)
+            except TypeError:
+                result.serialize(buffer, format=fmt.oxigraph)
+            kind = "graph"
+        else:
+            fmt = formats.by_name(job.results_format, "results")
+            result.serialize(buffer, format=fmt.oxigraph)
+            kind = "boolean" if isinstance(result, pyoxigraph.QueryBoolean) else "results"
+        return QueryOutcome(200, kind, fmt.name, buffer.getvalue(), seconds=time.perf_counter() - started)
+    except SyntaxError as err:
+        return QueryOutcome(400, "error", error=f"Query syntax error: {err.msg}", line=err.lineno,
+                            column=err.offset, seconds=time.perf_counter() - started)
+    except ResultTooLarge as err:
+        return QueryOutcome(507, "error", error=f"Result too large: {err}. Add a LIMIT or narrow the query.",
+                            seconds=time.perf_counter() - started)
+    except (OSError, ValueError, TypeError) as err:
+        return QueryOutcome(400, "error", error=f"Query could not be evaluated: {err}",
+                            seconds=time.perf_counter() - started)
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+def _worker_main(conn, store_path: str, base: str, max_bytes: int) -> None:
+    from ..store.embedded import EmbeddedStore
+    store = EmbeddedStore(store_path, read_only=True, base=base)
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        conn.send(evaluate(store, job, max_bytes))
+
+
+class _Worker:
+    def __init__(self, ctx, store_path: str, base: str, max_bytes: int):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, store_path, base, max_bytes), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        if not self.ready and self.conn.poll(timeout):
+            self.ready = self.conn.recv() == "ready"
+        return self.ready
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """N worker processes, each with the store open read-only. A query that passes its deadline
+    has its worker killed and replaced; other clients keep being served by the other workers."""
+
+    def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0,
+                 max_bytes: int = 50_000_000, base: str = iris.DEFAULT_BASE):
+        self.store_path, self.size, self.timeout = str(store_path), size, timeout
+        self.max_bytes, self.base = max_bytes, base
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self.killed = 0
+        starting = [self._spawn() for _ in range(size)]
+        for worker in starting:
+            if not worker.wait_ready(60):
+                raise RuntimeError("a query worker did not start; is the store readable?")
+            self._idle.put(worker)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.store_path, self.base, self.max_bytes)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, dead: _Worker) -> None:
+        with self._lock:
+            self._all.discard(dead)
+        dead.kill()
+        self.killed += 1
+        fresh = self._spawn()
+        if fresh.wait_ready(60):
+            self._idle.put(fresh)
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
+        timeout = self.timeout if timeout is None else timeout
+        started = time.perf_counter()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return QueryOutcome(503, "error", error="All query workers are busy; try again shortly.",
+                                seconds=time.perf_counter() - started)
+        remaining = max(0.01, timeout - (time.perf_counter() - started))
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(remaining):
+                outcome = worker.conn.recv()
+                self._idle.put(worker)
+                return outcome
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        # Past the deadline (or the worker died): stop it and start another in the background.
+        threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+        return QueryOutcome(503, "error", error=f"The query did not finish within the time limit of {timeout:g} s "
+                                                "and was stopped.", seconds=time.perf_counter() - started)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            worker.process.join(1)
+            if worker.process.is_alive():
+                worker.process.kill()
+
+
+class InlineRunner:
+    """Evaluate in this process (CLI, notebooks, tests of the pure core): no deadline."""
+
+    def __init__(self, store, max_bytes: int = 50_000_000):
+        self.store, self.max_bytes = store, max_bytes
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
+        return evaluate(self.store, job, self.max_bytes)
+
+    def close(self) -> None:
+        pass
+
+
+def job_from(text: str, **kwargs: Any) -> QueryJob:
+    return QueryJob(text=text, **kwargs)

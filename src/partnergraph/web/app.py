@@ -1,0 +1,115 @@
+"""create_app: builds the graph, the Flask app and its views from explicit configuration."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+from flask import Flask, g, request
+from markupsafe import Markup
+
+from .. import iris, settings
+from ..graph import PartnerGraph
+from . import errors
+
+log = logging.getLogger("partnergraph.access")
+
+
+def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None = None) -> Flask:
+    """config overrides the defaults and PARTNERGRAPH_* environment variables (read here, once).
+    A prebuilt graph may be passed in (tests share one across apps)."""
+    config = dict(config or {})
+    resolved = settings.resolve(config)
+    app = Flask(__name__)
+    app.config.update(resolved)
+    app.config.update({k: v for k, v in config.items() if k not in settings.BY_NAME})
+    app.config["MAX_CONTENT_LENGTH"] = resolved["MAX_REQUEST_BYTES"]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    if graph is None:
+        store = resolved["STORE"] or None
+        graph = PartnerGraph.build(
+            store=store, data=resolved["DATA_DIRS"], ontology_dir=resolved["ONTOLOGY_DIR"],
+            queries_dir=resolved["QUERIES_DIR"], vocab=resolved["VOCAB"], validate=resolved["VALIDATE"],
+            workers=resolved["WORKERS"], timeout=resolved["QUERY_TIMEOUT"], max_bytes=resolved["MAX_RESULT_BYTES"],
+            base=resolved["BASE_IRI"], allowlist=tuple(resolved["SERVICE_ALLOWLIST"]))
+    app.extensions["partnergraph"] = graph
+
+    errors.register(app)
+    _register_template_helpers(app)
+    _register_hooks(app)
+
+    from . import sparql_views, pages  # noqa: E402  (views import the app's helpers)
+    app.register_blueprint(sparql_views.bp)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def graph_of(app: Flask | None = None) -> PartnerGraph:
+    from flask import current_app
+    return (app or current_app).extensions["partnergraph"]
+
+
+def local_url(iri: str) -> str:
+    """The local URL of a resource IRI under the dataset base (any host), else the IRI itself."""
+    from flask import current_app
+    base = current_app.config["BASE_IRI"]
+    if iri.startswith(base):
+        path = iri[len(base):]
+        if path.startswith("id/"):
+            return "/page/" + path[3:]
+        return "/" + path
+    code = iris.sdg_code(iri)
+    if code:
+        return f"/sdg/{code}"
+    return iri
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["local_url"] = local_url
+    app.jinja_env.globals["settings_base"] = lambda: app.config["BASE_IRI"]
+    app.jinja_env.filters["compact"] = _compact
+    app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+
+
+def _compact(iri: str) -> str:
+    from ..graph import compact_iri
+    return compact_iri(iri)
+
+
+def _register_hooks(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    if app.config["ACCESS_LOG"] and not log.handlers:
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    @app.before_request
+    def _start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Access-Control-Allow-Origin", app.config["CORS_ORIGINS"])
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Accept-Language"
+            response.headers["Access-Control-Max-Age"] = "86400"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy",
+                                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                        "script-src 'self'; frame-ancestors 'none'")
+        if app.config["ACCESS_LOG"]:
+            took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+            log.info('%s - "%s %s" %s %s %.1fms', request.remote_addr, request.method,
+                     request.full_path.rstrip("?"), response.status_code,
+                     response.calculate_content_length() or "-", took)
+        return response
+
+
+def markup(text: str) -> Markup:
+    return Markup(text)

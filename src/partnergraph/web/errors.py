@@ -1,0 +1,61 @@
+"""One exception type that carries an HTTP status, one handler, one JSON error shape:
+
+    {"error": {"status": 400, "title": "Bad Request", "message": "...", "line": 1, "column": 8}}
+
+Browsers get the same as a page."""
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..sparql.formats import wants_html
+
+
+class PartnergraphError(Exception):
+    def __init__(self, status: int, message: str, *, line: int | None = None, column: int | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.line, self.column = status, message, line, column
+        self.headers = headers or {}
+
+
+TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+          406: "Not Acceptable", 413: "Payload Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+          500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 507: "Insufficient Storage"}
+
+
+def error_payload(status: int, message: str, line=None, column=None) -> dict:
+    error = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
+    if line is not None:
+        error["line"] = line
+    if column is not None:
+        error["column"] = column
+    return {"error": error}
+
+
+def error_response(status: int, message: str, line=None, column=None, headers=None) -> Response:
+    if wants_html(request.headers.get("Accept")):
+        response = Response(render_template("error.html", status=status, title=TITLES.get(status, "Error"),
+                                            message=message, line=line, column=column), status=status)
+    else:
+        response = jsonify(error_payload(status, message, line, column))
+        response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(PartnergraphError)
+    def handle_partnergraph_error(err: PartnergraphError):
+        return error_response(err.status, err.message, err.line, err.column, err.headers)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(err: HTTPException):
+        message = err.description or TITLES.get(err.code or 500, "Error")
+        if err.code == 413:
+            message = f"The request is larger than the limit of {app.config['MAX_REQUEST_BYTES']:,} bytes."
+        if err.code == 404:
+            message = f"Nothing is published at {request.path}."
+        headers = {"Allow": ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else None
+        return error_response(err.code or 500, message, headers=headers)
