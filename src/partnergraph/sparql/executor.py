@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class QueryOutcome:
     @property
     def content_type(self) -> str:
         return formats.BY_NAME[self.format].content_type if self.format else "application/json"
+
+
+_POSITION = re.compile(r"at (\d+):(\d+)")
 
 
 class ResultTooLarge(Exception):
@@ -104,8 +108,12 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
             kind = "boolean" if isinstance(result, pyoxigraph.QueryBoolean) else "results"
         return QueryOutcome(200, kind, fmt.name, buffer.getvalue(), seconds=time.perf_counter() - started)
     except SyntaxError as err:
-        return QueryOutcome(400, "error", error=f"Query syntax error: {err.msg}", line=err.lineno,
-                            column=err.offset, seconds=time.perf_counter() - started)
+        line, column = err.lineno, err.offset
+        position = _POSITION.search(err.msg or "")
+        if line is None and position:
+            line, column = int(position.group(1)), int(position.group(2))
+        return QueryOutcome(400, "error", error=f"Query syntax error: {err.msg}", line=line,
+                            column=column, seconds=time.perf_counter() - started)
     except ResultTooLarge as err:
         return QueryOutcome(507, "error", error=f"Result too large: {err}. Add a LIMIT or narrow the query.",
                             seconds=time.perf_counter() - started)

@@ -1,0 +1,102 @@
+"""Shared fixtures: the real store built from ./data, a fresh Flask app per test over it, the
+CLI runner, and real servers on loopback for protocol tests."""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+UN_SDG = SHARED / "vocab" / "un-sdg" / "sdg-kos-goals-targets-indicators.ttl"
+W3C = SHARED / "w3c-tests"
+BASE = "https://w3id.org/partnergraph/"
+
+
+@pytest.fixture(autouse=True)
+def _in_project_root(monkeypatch):
+    """Commands read ./ontology, ./data and ./queries: run every test from the project root."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def graph():
+    """The shipped data in an in-memory store, evaluated in process (no deadline)."""
+    from partnergraph.graph import PartnerGraph
+    os.chdir(ROOT)
+    built = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def app(graph):
+    from partnergraph.web.app import create_app
+    return create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, "TESTING": True}, graph=graph)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real WSGI server (waitress) on loopback, in a thread of the test process."""
+
+    def __init__(self, app, threads: int = 4):
+        from waitress.server import create_server
+        self.app = app
+        self.port = free_port()
+        self.server = create_server(app, host="127.0.0.1", port=self.port, threads=threads,
+                                    max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1024)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture(scope="session")
+def pooled_app():
+    """An app whose queries run in killable worker processes, with a short time limit."""
+    from partnergraph.web.app import create_app
+    os.chdir(ROOT)
+    application = create_app({"VALIDATE": False, "WORKERS": 2, "QUERY_TIMEOUT": 3.0, "ACCESS_LOG": False,
+                              "MAX_REQUEST_BYTES": 200_000, "MAX_QUERY_LENGTH": 50_000})
+    yield application
+    application.extensions["partnergraph"].close()
+
+
+@pytest.fixture(scope="session")
+def live_server(pooled_app):
+    server = LiveServer(pooled_app, threads=6)
+    yield server
+    server.stop()
