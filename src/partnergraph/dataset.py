@@ -117,6 +117,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         g.bind(prefix, ns)
     g.bind("void", void)
     g.bind("dcat", dcat)
+    g.bind("sd", "http://www.w3.org/ns/sparql-service-description#")
     site = site.rstrip("/") + "/"
     ds = rdflib.URIRef(base + ".well-known/void#partnergraph")
     g.add((ds, RDF.type, void.Dataset))

@@ -172,14 +172,15 @@ class PartnerGraph:
 
     def run(self, text: str, *, results_format: str = "json", graph_format: str = "turtle",
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-            bindings: dict[str, tuple] | None = None, timeout: float | None = None) -> QueryOutcome:
+            bindings: dict[str, tuple] | None = None, timeout: float | None = None,
+            base_iri: str | None = None) -> QueryOutcome:
         """Guard, then evaluate. Refusals come back as outcomes with their status, like errors."""
         try:
             checked = self.guard(text)
         except QueryRefused as refusal:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
-                       list(named_graphs or []), dict(bindings or {}))
+                       list(named_graphs or []), dict(bindings or {}), base_iri)
         outcome = self.runner.run(job, timeout)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
             return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")

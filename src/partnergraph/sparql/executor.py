@@ -25,6 +25,7 @@ class QueryJob:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     bindings: dict[str, tuple] = field(default_factory=dict)  # name -> ("iri", v) | ("literal", v, datatype, lang)
+    base_iri: str | None = None           # for relative IRIs in the query: the service endpoint
 
 
 @dataclass
@@ -92,7 +93,8 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
     substitutions = {pyoxigraph.Variable(name): term_from_binding(b) for name, b in job.bindings.items()} or None
     try:
         result = store.query(job.text, default_graphs=job.default_graphs or None,
-                             named_graphs=job.named_graphs or None, substitutions=substitutions)
+                             named_graphs=job.named_graphs or None, substitutions=substitutions,
+                             base_iri=job.base_iri)
         buffer = _CappedBuffer(max_bytes)
         if isinstance(result, pyoxigraph.QueryTriples):
             fmt = formats.by_name(job.graph_format, "graph")

@@ -82,8 +82,8 @@ class EmbeddedStore:
     # -- reading -----------------------------------------------------------------------
     def query(self, text: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, substitutions: dict | None = None,
-              union: bool = True):
-        kwargs = {}
+              union: bool = True, base_iri: str | None = None):
+        kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graphs:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
         else:

@@ -44,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     from . import sparql_views, pages  # noqa: E402  (views import the app's helpers)
     app.register_blueprint(sparql_views.bp)
     app.register_blueprint(pages.bp)
+    from . import site  # noqa: E402
+    app.register_blueprint(site.bp)
     return app
 
 
@@ -72,6 +74,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["settings_base"] = lambda: app.config["BASE_IRI"]
     app.jinja_env.filters["compact"] = _compact
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+    from . import helpers  # the reader's language, UI strings, site links for IRIs (overrides local_url)
+    helpers.register(app)
 
 
 def _compact(iri: str) -> str:

@@ -53,9 +53,12 @@ def read_protocol_request() -> ProtocolRequest:
                 raise PartnergraphError(400, "Give the query either in the URL or in the form body, not both.")
         elif media == "application/sparql-query":
             source = args
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise PartnergraphError(415, f"The query must be sent as UTF-8, not {charset}.")
             try:
-                query_values = [request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"))]
-            except (UnicodeDecodeError, LookupError):
+                query_values = [request.get_data(cache=False).decode("utf-8")]
+            except UnicodeDecodeError:
                 raise PartnergraphError(400, "The query body is not valid UTF-8.") from None
             if args.getlist("query"):
                 raise PartnergraphError(400, "Give the query either in the URL or in the body, not both.")
@@ -120,7 +123,8 @@ def sparql():
         return query_page(graph, proto.query, proto)
     results_format, graph_format = choose_formats(proto.format, accept)
     outcome = graph.run(proto.query, results_format=results_format, graph_format=graph_format,
-                        default_graphs=proto.default_graphs, named_graphs=proto.named_graphs)
+                        default_graphs=proto.default_graphs, named_graphs=proto.named_graphs,
+                        base_iri=request.base_url)
     if outcome.status != 200:
         raise PartnergraphError(outcome.status, outcome.error or "The query failed.", line=outcome.line,
                                 column=outcome.column, headers={"Retry-After": "5"} if outcome.status == 503 else None)

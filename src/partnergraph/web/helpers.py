@@ -1,0 +1,113 @@
+"""Per-request helpers for the templates and views: the reader's language, UI strings (i18n.json),
+site links for IRIs, and per-app caches."""
+from __future__ import annotations
+
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+
+from .. import iris
+from ..describe import format_literal, format_number
+
+LANGS = ("en", "sv")
+_cache_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def ui_strings() -> dict[str, dict[str, str]]:
+    return json.loads((Path(__file__).parent / "i18n.json").read_text(encoding="utf-8"))
+
+
+def current_lang() -> str:
+    """?lang=, then the lang cookie, then Accept-Language, then DEFAULT_LANG."""
+    chosen = request.args.get("lang", "")
+    if chosen in LANGS:
+        return chosen
+    cookie = request.cookies.get("lang", "")
+    if cookie in LANGS:
+        return cookie
+    best = request.accept_languages.best_match(LANGS)
+    if best:
+        return best
+    default = current_app.config.get("DEFAULT_LANG", "en")
+    return default if default in LANGS else "en"
+
+
+def translate(key: str, lang: str | None = None) -> str:
+    entry = ui_strings().get(key)
+    if entry is None:
+        return key
+    lang = lang or current_lang()
+    return entry.get(lang) or entry.get("en") or key
+
+
+def href(iri: str) -> str:
+    """Where a link to iri goes on this site: resources under the base to their pages, the ontology
+    and shapes to their documentation, SDGs to /sdg/N; anything else to the IRI itself."""
+    base = current_app.config["BASE_IRI"]
+    if iri.startswith(base):
+        path = iri[len(base):]
+        if path.startswith("id/"):
+            return "/page/" + path[3:]
+        for doc in ("ontology", "shapes"):
+            if path == doc or path.startswith(doc + "#"):
+                return "/" + path
+            if path.startswith(doc + "/"):
+                return "/" + doc
+        if path.startswith("graph/"):
+            return "/" + path
+        if path.startswith(".well-known/void"):
+            return "/.well-known/void"
+        return "/" if path == "" else "/" + path
+    if iri.startswith(iris.ONTOLOGY_NS):
+        return "/ontology#" + iri[len(iris.ONTOLOGY_NS):]
+    code = iris.sdg_code(iri)
+    if code:
+        return f"/sdg/{code}"
+    return iri
+
+
+def is_local(iri: str) -> bool:
+    return href(iri).startswith("/")
+
+
+def lang_switch_url(lang: str) -> str:
+    args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+    args["lang"] = lang
+    return request.path + "?" + urlencode(args)
+
+
+def app_cache(name: str, factory: Callable[[], Any], app: Flask | None = None) -> Any:
+    """A value computed once per app (the graph does not change while the app runs)."""
+    app = app or current_app
+    store = app.extensions.setdefault("partnergraph.cache", {})
+    if name not in store:
+        with _cache_lock:
+            if name not in store:
+                store[name] = factory()
+    return store[name]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(local_url=href, href=href, is_local=is_local, t=translate,
+                                 lang_switch_url=lang_switch_url, format_number=format_number,
+                                 format_literal=format_literal)
+
+    @app.context_processor
+    def _language():
+        return {"lang": current_lang()}
+
+    @app.after_request
+    def _remember_language(response):
+        chosen = request.args.get("lang", "")
+        if chosen in LANGS and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+        return response
