@@ -202,18 +202,24 @@ class WorkerPool:
             return QueryOutcome(503, "error", error="All query workers are busy; try again shortly.",
                                 seconds=time.perf_counter() - started)
         remaining = max(0.01, timeout - (time.perf_counter() - started))
+        died = False
         try:
             worker.conn.send(job)
             if worker.conn.poll(remaining):
                 outcome = worker.conn.recv()
                 self._idle.put(worker)
                 return outcome
-        except (EOFError, OSError, BrokenPipeError):
-            pass
-        # Past the deadline (or the worker died): stop it and start another in the background.
+        except (EOFError, OSError):
+            died = True  # the engine aborted the worker process (pyoxigraph panics abort)
+        # Past the deadline, or the worker died: stop it and start another in the background.
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+        seconds = time.perf_counter() - started
+        if died:
+            return QueryOutcome(400, "error", error="The query engine stopped while evaluating this query. Known cause: "
+                                                    "ORDER BY over a mix of IRIs, blank nodes and literals; order by "
+                                                    "STR(...) instead.", seconds=seconds)
         return QueryOutcome(503, "error", error=f"The query did not finish within the time limit of {timeout:g} s "
-                                                "and was stopped.", seconds=time.perf_counter() - started)
+                                                "and was stopped.", seconds=seconds)
 
     def close(self) -> None:
         with self._lock:

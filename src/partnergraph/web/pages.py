@@ -1,12 +1,23 @@
-"""Linked-data views: health, dashboard, resource pages and the rest of the site."""
+"""Linked-data views: health, the dashboard, class listings, cool URIs (/id/ -> 303 -> /page/ or
+/data/), resource pages and their data, SDG pages and named graphs. Thin views over describe.py,
+dashboard.py and charts.py."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
 
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from markupsafe import Markup
+
+from .. import charts, dashboard, iris
+from ..describe import PG, describe, exists, resource_graph, sdg_goals
+from ..sparql import formats
 from .app import graph_of
 from .errors import PartnergraphError
+from .helpers import app_cache, current_lang, href, translate
 
 bp = Blueprint("pages", __name__)
+
+RDF_EXTENSIONS = {f.extension: f for f in formats.GRAPH_FORMATS}
 
 
 @bp.route("/healthz")
@@ -17,3 +28,237 @@ def healthz():
     if outcome.status != 200:
         raise PartnergraphError(503, f"The store does not answer: {outcome.error}")
     return jsonify({"status": "ok", "store": graph.endpoint or "embedded"})
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def base_iri() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def goals() -> dict[str, dict]:
+    return app_cache("sdg-goals", lambda: sdg_goals(graph_of()))
+
+
+def split_extension(rest: str) -> tuple[str, formats.Format | None]:
+    """'project/x.ttl' -> ('project/x', turtle); slugs never hold a dot."""
+    stem, dot, ext = rest.rpartition(".")
+    if dot and "/" not in ext and ext in RDF_EXTENSIONS:
+        return stem, RDF_EXTENSIONS[ext]
+    if dot and ext == "html":
+        return stem, formats.BY_NAME["html"]
+    return rest, None
+
+
+def format_param() -> formats.Format | None:
+    name = request.args.get("format")
+    if not name:
+        return None
+    try:
+        return formats.by_name(name, None if name in ("html", "text/html") else "graph")
+    except formats.UnknownFormat as err:
+        raise PartnergraphError(400, str(err)) from None
+
+
+def negotiate_graph(allow_html: bool) -> formats.Format:
+    chosen = format_param() or formats.negotiate(request.headers.get("Accept"), "graph", allow_html=allow_html)
+    if chosen is None:
+        raise PartnergraphError(406, "None of the formats in the Accept header can be produced; available: "
+                                + ", ".join(f.media_type for f in formats.GRAPH_FORMATS)
+                                + (", text/html" if allow_html else "") + ".")
+    return chosen
+
+
+def require_resource(iri: str) -> None:
+    if not exists(graph_of(), iri):
+        raise PartnergraphError(404, f"The graph says nothing about {iri}.")
+
+
+def alternate_links(data_path: str) -> list[dict]:
+    return [{"href": f"/data/{data_path}.{f.extension}", "type": f.media_type, "name": f.name,
+             "ext": f.extension} for f in formats.GRAPH_FORMATS]
+
+
+def link_header(links: list[dict]) -> str:
+    return ", ".join(f'<{link["href"]}>; rel="alternate"; type="{link["type"]}"' for link in links)
+
+
+def script_json(body: bytes | str) -> Markup:
+    """JSON for a <script> data block: <, > and & as \\u escapes, so '</script>' cannot occur."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def rdf_response(body: bytes, fmt: formats.Format, vary: bool = True) -> Response:
+    response = Response(body, content_type=fmt.content_type)
+    if vary:
+        response.vary.add("Accept")
+    return response
+
+
+# -- cool URIs --------------------------------------------------------------------------------
+
+@bp.route("/id/<path:rest>")
+def identifier(rest: str):
+    """303 See Other to the page or the data, by the Accept header, a suffix or ?format=."""
+    stem, suffixed = split_extension(rest)
+    iri = base_iri() + "id/" + stem
+    require_resource(iri)
+    chosen = suffixed or negotiate_graph(allow_html=True)
+    target = f"/page/{stem}" if chosen.kind == "html" else f"/data/{stem}.{chosen.extension}"
+    response = redirect(target, code=303)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/data/<path:rest>")
+def data(rest: str):
+    stem, suffixed = split_extension(rest)
+    if suffixed is not None and suffixed.kind == "html":
+        return redirect(f"/page/{stem}", code=303)
+    iri = base_iri() + "id/" + stem
+    require_resource(iri)
+    chosen = suffixed or negotiate_graph(allow_html=False)
+    response = rdf_response(resource_graph(graph_of(), iri, chosen.name), chosen, vary=suffixed is None)
+    response.headers["Content-Location"] = f"/data/{stem}.{chosen.extension}"
+    return response
+
+
+@bp.route("/page/<path:rest>")
+def page(rest: str):
+    iri = base_iri() + "id/" + rest
+    require_resource(iri)
+    return resource_page(iri, rest)
+
+
+def resource_page(iri: str, data_path: str | None, extra: dict | None = None):
+    graph = graph_of()
+    lang = current_lang()
+    description = describe(graph, iri, lang, goals())
+    links = alternate_links(data_path) if data_path else []
+    jsonld = script_json(resource_graph(graph, iri, "jsonld"))
+    html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
+                           goal_colours=goals(), **(extra or {}))
+    response = Response(html, content_type="text/html; charset=utf-8")
+    if links:
+        response.headers["Link"] = link_header(links)
+    return response
+
+
+# -- SDG pages and named graphs -----------------------------------------------------------------
+
+@bp.route("/sdg/<code>")
+def sdg(code: str):
+    if not iris.is_sdg_code(code):
+        raise PartnergraphError(404, f"There is no Sustainable Development Goal or target {code}.")
+    graph = graph_of()
+    iri = iris.SDG_NS + code
+    goal = goals().get(code.split(".")[0])
+    projects = dashboard.sdg_projects(graph, code)
+    if not projects and not exists(graph, iri) and "." in code:
+        raise PartnergraphError(404, f"The graph says nothing about the SDG target {code}.")
+    labels = app_cache(f"labels-{current_lang()}", lambda: dashboard.all_labels(graph, current_lang()))
+    listed = [{"iri": p, "label": labels.get(p, p), "via": s, "via_code": iris.sdg_code(s)} for p, s in projects]
+    listed.sort(key=lambda p: p["label"].casefold())
+    return resource_page(iri, None, {"sdg_code": code, "sdg_goal": goal, "sdg_projects": listed})
+
+
+@bp.route("/graph/<path:name>")
+def named_graph(name: str):
+    """A named graph's triples (Turtle by default; conneg and ?format= as elsewhere)."""
+    from ..vocabulary import named_graph as graph_bytes
+    graph_iri = base_iri() + "graph/" + name
+    if graph_iri not in graph_of().graph_sizes():
+        raise PartnergraphError(404, f"There is no named graph {graph_iri}.")
+    chosen = negotiate_graph(allow_html=False)
+    return rdf_response(graph_bytes(graph_of(), graph_iri, chosen.name), chosen)
+
+
+# -- the dashboard and class listings -------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    graph = graph_of()
+    lang = current_lang()
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    counts = dashboard.class_counts(graph)
+    cards = [{"name": name, "label": translate("class_" + name, lang), "count": counts.get(PG + name, 0),
+              "href": f"/class/{name}"} for name in dashboard.DASHBOARD_CLASSES]
+    number = lambda n: format_number_lang(n, lang)  # noqa: E731
+
+    per_sdg = dashboard.projects_per_sdg(graph)
+    goal_table = goals()
+    sdg_bars = [charts.Bar(_goal_label(goal_table.get(str(n)), lang, n), per_sdg[n],
+                           (goal_table.get(str(n)) or {}).get("colour"), f"/sdg/{n}", short=str(n))
+                for n in range(1, 18)]
+    sdg_chart = charts.bar_chart(sdg_bars, translate("chart_sdg", lang), translate("chart_sdg_desc", lang),
+                                 "chart-sdg", label_width=250, number_format=number)
+
+    per_country = dashboard.partnerships_per_country(graph, base_iri())
+    country_bars = sorted((charts.Bar(labels.get(c, c), n, None, href(c)) for c, n in per_country.items()),
+                          key=lambda b: (-b.value, b.label.casefold()))
+    country_chart = charts.bar_chart(country_bars, translate("chart_country", lang),
+                                     translate("chart_country_desc", lang), "chart-country", number_format=number)
+
+    years, undated = dashboard.projects_per_year(graph)
+    year_columns = [charts.Bar(str(y), n) for y, n in years.items()]
+    year_chart = charts.column_chart(year_columns, translate("chart_years", lang), translate("chart_years_desc", lang),
+                                     "chart-years", number_format=number)
+
+    net = dashboard.partner_network(graph, base_iri())
+    left = [charts.Node(p, labels.get(p, p), href(p)) for p in net.home]
+    right = [charts.Node(p, labels.get(p, p), href(p)) for p in net.abroad]
+    left.sort(key=lambda n: n.label.casefold())
+    right.sort(key=lambda n: n.label.casefold())
+    edges = [(a, b, labels.get(p, p)) for a, b, p in net.edges]
+    network_chart = charts.network_chart(left, right, edges, translate("chart_network", lang),
+                                         translate("chart_network_desc", lang), "chart-network",
+                                         left_heading=translate("in_sweden", lang), right_heading=translate("abroad", lang))
+    return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
+                           year_chart=year_chart, undated=undated, network_chart=network_chart,
+                           sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns)
+
+
+def format_number_lang(n, lang):
+    from ..describe import format_number
+    return format_number(n, lang)
+
+
+def _goal_label(goal: dict | None, lang: str, number: int) -> str:
+    if not goal:
+        return f"SDG {number}"
+    labels = goal["labels"]
+    return labels.get(lang) or labels.get("en") or f"SDG {number}"
+
+
+@bp.route("/class/<name>")
+def class_listing(name: str):
+    graph = graph_of()
+    lang = current_lang()
+    class_iri = PG + name
+    if not name.replace("_", "").isalnum() or not exists(graph, class_iri):
+        raise PartnergraphError(404, f"There is no class pg:{name} in the ontology.")
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    members = dashboard.class_members(graph, class_iri, lang, labels)
+    title = translate("class_" + name, lang)
+    if title == "class_" + name:
+        title = labels.get(class_iri, name)
+    return render_template("class.html", name=name, class_iri=class_iri, title=title, members=members,
+                           labels=labels)
+
+
+
+
+@bp.route("/sdg-colours.css")
+def sdg_colours():
+    """The goals' colours (pg:colour in the data) as CSS classes .sdg-1 ... .sdg-17 (no inline styles:
+    the pages' Content-Security-Policy allows only the site's own stylesheets)."""
+    from ..charts import text_colour
+    rules = []
+    for number, goal in sorted(goals().items(), key=lambda kv: int(kv[0])):
+        colour = goal.get("colour") or ""
+        if charts._COLOUR.match(colour):
+            rules.append(f".sdg-{int(number)} {{ background: {colour}; color: {text_colour(colour)}; }}")
+    response = Response("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

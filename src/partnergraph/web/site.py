@@ -1,0 +1,188 @@
+"""The rest of the site: ontology and shapes documentation, search, named queries, VoID and dumps.
+Thin views over vocabulary.py, search.py, queries.py and dataset.py."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from .. import dashboard, dataset, vocabulary
+from ..queries import ParameterError
+from ..search import SearchIndex
+from ..sparql import formats
+from .app import graph_of
+from .errors import PartnergraphError
+from .helpers import app_cache, current_lang, href
+from .pages import format_param, negotiate_graph, rdf_response
+
+bp = Blueprint("site", __name__)
+
+
+def base_iri() -> str:
+    return current_app.config["BASE_IRI"]
+
+
+def wants_page() -> bool:
+    """A browser asking for HTML (and no ?format= other than html)."""
+    fmt = request.args.get("format")
+    if fmt:
+        return fmt == "html"
+    return formats.wants_html(request.headers.get("Accept"))
+
+
+def rdf_links(path: str) -> list[dict]:
+    return [{"href": f"{path}?format={f.name}", "type": f.media_type, "name": f.name}
+            for f in formats.GRAPH_FORMATS]
+
+
+def with_links(response: Response, links: list[dict]) -> Response:
+    response.headers["Link"] = ", ".join(f'<{l["href"]}>; rel="alternate"; type="{l["type"]}"' for l in links)
+    response.vary.add("Accept")
+    return response
+
+
+# -- ontology and shapes --------------------------------------------------------------------------
+
+@bp.route("/ontology")
+def ontology():
+    graph = graph_of()
+    name = f"{base_iri()}graph/ontology"
+    if not wants_page():
+        chosen = negotiate_graph(allow_html=False)
+        return rdf_response(vocabulary.named_graph(graph, name, chosen.name), chosen)
+    lang = current_lang()
+    doc = vocabulary.ontology_doc(graph, base_iri(), lang, dashboard.class_counts(graph))
+    links = rdf_links("/ontology")
+    return with_links(Response(render_template("ontology.html", doc=doc, links=links),
+                               content_type="text/html; charset=utf-8"), links)
+
+
+@bp.route("/shapes")
+def shapes():
+    graph = graph_of()
+    name = f"{base_iri()}graph/shapes"
+    if not wants_page():
+        chosen = negotiate_graph(allow_html=False)
+        return rdf_response(vocabulary.named_graph(graph, name, chosen.name), chosen)
+    links = rdf_links("/shapes")
+    doc = vocabulary.shapes_doc(graph, base_iri(), current_lang())
+    return with_links(Response(render_template("shapes.html", shapes=doc, links=links),
+                               content_type="text/html; charset=utf-8"), links)
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    lang = current_lang()
+    index: SearchIndex = app_cache("search-index", lambda: SearchIndex.build(graph_of()))
+    hits = index.search(query, lang) if query else []
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph_of(), lang))
+    wants_json = request.args.get("format") == "json" or (
+        request.args.get("format") is None and not formats.wants_html(request.headers.get("Accept"))
+        and "json" in (request.headers.get("Accept") or ""))
+    if wants_json:
+        return jsonify({"query": query, "results": [
+            {"iri": h.iri, "label": h.label, "url": href(h.iri), "types": h.types,
+             "type_labels": [labels.get(t, t) for t in h.types], "score": h.score,
+             "snippet": "".join(text for text, _ in h.snippet)} for h in hits]})
+    return render_template("search.html", query=query, hits=hits, labels=labels)
+
+
+# -- named queries --------------------------------------------------------------------------------
+
+@bp.route("/queries")
+def queries():
+    return render_template("queries.html", queries=sorted(graph_of().queries.values(), key=lambda q: q.title))
+
+
+@bp.route("/queries/<name>")
+def named_query(name: str):
+    graph = graph_of()
+    query = graph.queries.get(name)
+    if query is None:
+        raise PartnergraphError(404, f"There is no named query {name!r}.")
+    params = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    try:
+        bindings = query.bindings(params)
+    except ParameterError as err:
+        raise PartnergraphError(400, str(err)) from None
+    fmt_name = request.args.get("format")
+    if fmt_name and fmt_name != "html":
+        try:
+            fmt = formats.by_name(fmt_name)
+        except formats.UnknownFormat as err:
+            raise PartnergraphError(400, str(err)) from None
+        outcome = graph.run(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
+                            graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
+        if outcome.status != 200:
+            raise PartnergraphError(outcome.status, outcome.error or "The query failed.")
+        response = Response(outcome.body, content_type=outcome.content_type)
+        response.headers["Content-Disposition"] = \
+            f'inline; filename="{name}.{formats.BY_NAME[outcome.format].extension}"'
+        return response
+    from .sparql_views import result_table
+    outcome = graph.run(query.text, results_format="json", graph_format="ntriples", bindings=bindings)
+    if outcome.status != 200:
+        raise PartnergraphError(outcome.status, outcome.error or "The query failed.")
+    result = result_table(outcome, current_app.config["MAX_RESULT_ROWS"])
+    values = {p.name: params.get(p.name) or p.default or "" for p in query.parameters}
+    kind = "graph" if outcome.kind == "graph" else "results"
+    downloads = [{"name": f.name, "media_type": f.media_type,
+                  "href": f"/queries/{name}?" + urlencode({**values, "format": f.name})}
+                 for f in formats.FORMATS if f.kind == kind]
+    editor = "/sparql?" + urlencode({"query": query.text})
+    return render_template("query.html", q=query, values=values, result=result, downloads=downloads,
+                           seconds=outcome.seconds, editor=editor)
+
+
+# -- VoID, DCAT and dumps ---------------------------------------------------------------------------
+
+def dumps() -> dataset.Dumps:
+    return app_cache("dumps", lambda: dataset.Dumps(graph_of(), base_iri()))
+
+
+@bp.route("/.well-known/void")
+def void():
+    graph = graph_of()
+    counts = dashboard.class_counts(graph)
+    g = dataset.void_graph(graph, base_iri(), request.url_root, dumps(), counts)
+    if not wants_page():
+        chosen = negotiate_graph(allow_html=False)
+        rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
+        return rdf_response(g.serialize(format=rdflib_format, encoding="utf-8"), chosen)
+    lang = current_lang()
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    sizes = graph.graph_sizes()
+    names = dataset.dump_graphs(graph, base_iri())
+    summary = {"triples": sum(sizes[n] for n in names), "graphs": [(n, sizes[n]) for n in names],
+               "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(dashboard.PG)),
+                                 key=lambda cn: (-cn[1], cn[0])),
+               "vocabularies": dataset.vocabularies(graph), "sizes": dumps().sizes()}
+    links = rdf_links("/.well-known/void")
+    return with_links(Response(render_template("void.html", s=summary, labels=labels, dumps=dataset.DUMP_FORMATS,
+                                               links=links), content_type="text/html; charset=utf-8"), links)
+
+
+@bp.route("/dumps/")
+def dumps_index():
+    return render_template("dumps.html", dumps=dataset.DUMP_FORMATS, sizes=dumps().sizes())
+
+
+@bp.route("/dumps/<filename>")
+def dump(filename: str):
+    spec = dataset.BY_FILENAME.get(filename)
+    if spec is None:
+        raise PartnergraphError(404, f"There is no dump {filename!r}; see /dumps/.")
+    body = dumps().get(filename)
+    if spec.gzip:
+        response = Response(body, content_type="application/gzip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        textual = spec.media_type.startswith("text/") or spec.media_type.endswith("json")
+        response = Response(body, content_type=spec.media_type + ("; charset=utf-8" if textual else ""))
+    return response
+
+
+__all__ = ["bp", "format_param"]
