@@ -44,7 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VALIDATE", True, _bool, "Validate data with the SHACL shapes before serving it."),
     Setting("QUERY_TIMEOUT", 30.0, float,
             "Seconds a query may run before its worker is stopped and the client gets 503."),
-    Setting("WORKERS", 2, int, "Query worker processes (each can be killed at its deadline)."),
+    Setting("WORKERS", 2, int,
+            "Query worker processes, each killed and replaced at its deadline. 0 evaluates in the web "
+            "process with no time limit (embedding, tests); never on a public endpoint."),
     Setting("THREADS", 8, int, "Threads of the WSGI server."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int,
             "Largest request body accepted; larger requests get 413."),
@@ -88,7 +90,9 @@ def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | N
             continue  # Flask's own keys (TESTING, ...) pass through untouched
         setting = BY_NAME[name]
         config[name] = value if not isinstance(value, str) or setting.type is str else setting.type(value)
-    for name in ("QUERY_TIMEOUT", "WORKERS", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS"):
+    if config["WORKERS"] < 0:
+        raise ValueError(f"setting WORKERS must be 0 or more, not {config['WORKERS']!r}")
+    for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS"):
         if config[name] <= 0:
             raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
     if not config["BASE_IRI"].endswith("/"):

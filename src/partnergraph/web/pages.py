@@ -170,7 +170,7 @@ def named_graph(name: str):
     graph_iri = base_iri() + "graph/" + name
     if graph_iri not in graph_of().graph_sizes():
         raise PartnergraphError(404, f"There is no named graph {graph_iri}.")
-    chosen = negotiate_graph(allow_html=False)
+    chosen = format_param() or formats.negotiate(request.headers.get("Accept"), "graph") or formats.BY_NAME["turtle"]
     return rdf_response(graph_bytes(graph_of(), graph_iri, chosen.name), chosen)
 
 

@@ -103,7 +103,8 @@ def named_query(name: str):
     query = graph.queries.get(name)
     if query is None:
         raise PartnergraphError(404, f"There is no named query {name!r}.")
-    params = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    own = {p.name for p in query.parameters}
+    params = {k: v for k, v in request.args.items() if k in own or k not in ("format", "lang")}
     try:
         bindings = query.bindings(params)
     except ParameterError as err:
