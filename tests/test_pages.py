@@ -1,0 +1,464 @@
+"""The linked-data views: cool URIs and 303s, resource pages in both languages, a crawl of every
+internal link, the dashboard's numbers checked against independent rdflib counts, the ontology,
+shapes, VoID, dumps and named-query pages, and escaping of everything reflected."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF, RDFS
+
+from partnergraph.describe import XSD, format_literal, format_number
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/partnergraph/"
+PG = rdflib.Namespace(BASE + "ontology#")
+SDG = "http://metadata.un.org/sdg/"
+SWEDEN = rdflib.URIRef(BASE + "id/country/sweden")
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+RDF_FORMATS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld"),
+               "nt": ("application/n-triples", "nt"), "rdf": ("application/rdf+xml", "xml")}
+
+
+@pytest.fixture(scope="module")
+def data_graph() -> rdflib.Graph:
+    """The data files and the ontology parsed by rdflib: the independent source of expected numbers."""
+    g = rdflib.Graph()
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        g.parse(path, format="turtle")
+    g.parse(ROOT / "ontology" / "partnergraph.ttl", format="turtle")
+    return g
+
+
+def instances(g: rdflib.Graph, cls: rdflib.URIRef) -> set:
+    subclasses = set(g.transitive_subjects(RDFS.subClassOf, cls))
+    return {s for c in subclasses for s in g.subjects(RDF.type, c) if isinstance(s, rdflib.URIRef)}
+
+
+def resource_iris(g: rdflib.Graph) -> list[str]:
+    return sorted({str(s) for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(BASE + "id/")})
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._script: dict | None = None
+        self.html_lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if tag in ("a", "link") and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "script":
+            self._script = attrs
+            self.scripts.append((attrs, ""))
+
+    def handle_data(self, data):
+        if self._script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = None
+
+
+def parse(html: bytes | str) -> Links:
+    parser = Links()
+    parser.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
+    return parser
+
+
+# -- pure helpers --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, datatype, lang, expected", [
+    ("2019", XSD + "gYear", "en", "2019"),
+    ("2018-01-30", XSD + "date", "en", "30 January 2018"),
+    ("2018-01-30", XSD + "date", "sv", "30 januari 2018"),
+    ("--05-10", XSD + "gMonthDay", "en", "10 May"),
+    ("--05-10", XSD + "gMonthDay", "sv", "10 maj"),
+    ("2014-12", XSD + "gYearMonth", "en", "December 2014"),
+    ("2014-12", XSD + "gYearMonth", "sv", "december 2014"),
+    ("1500", XSD + "integer", "en", "1,500"),
+    ("1500", XSD + "integer", "sv", "1\u00a0500"),
+    ("not a date", XSD + "date", "en", "not a date"),
+])
+def test_literals_are_formatted_for_people(value, datatype, lang, expected):
+    assert format_literal(value, datatype, lang) == expected
+
+
+def test_numbers():
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_number(12, "sv") == "12"
+
+
+def test_describe_groups_and_labels(graph):
+    from partnergraph.describe import describe
+    d = describe(graph, BASE + "id/project/sekos-2", "sv")
+    assert d.label == "SEKOS 2, socialt entreprenörskap"
+    keys = [g.key for g in d.groups]
+    assert keys[0] == "identity" and keys[-1] == "provenance"
+    assert keys.index("relations") < keys.index("time") < keys.index("figures")
+    figures = d.property(str(PG["count"]))
+    assert sorted(v.figure for v in figures.values) == ["6", "minst 100"]
+    assert [s.sdg for s in d.sdgs] == ["4"] and d.sdgs[0].colour.upper() == "#C5192D"
+    assert d.sources and d.sources[0].value.startswith(BASE + "id/source/")
+
+
+def test_partnership_timeline(graph):
+    from partnergraph.describe import describe
+    d = describe(graph, BASE + "id/partnership/vaxjo-vushtrri", "en")
+    dated = [e for e in d.timeline if e.start or e.end]
+    undated = [e for e in d.timeline if not (e.start or e.end)]
+    assert d.timeline == dated + undated
+    assert [e.start or e.end for e in dated] == sorted(e.start or e.end for e in dated)
+
+
+# -- cool URIs -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext", sorted(RDF_FORMATS))
+def test_303_by_accept_then_data_parses(client, ext):
+    media, rdflib_format = RDF_FORMATS[ext]
+    response = client.get("/id/project/sekos-2", headers={"Accept": media})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/data/project/sekos-2.{ext}")
+    assert "Accept" in response.headers["Vary"]
+    data = client.get(response.headers["Location"])
+    assert data.status_code == 200
+    assert data.mimetype == media
+    g = rdflib.Graph().parse(data=data.data, format=rdflib_format)
+    iri = rdflib.URIRef(BASE + "id/project/sekos-2")
+    assert (iri, RDF.type, PG.Project) in g
+    assert (rdflib.URIRef(BASE + "id/partnership/vaxjo-vushtrri"), PG.hasProject, iri) in g   # incoming
+    assert any(isinstance(o, rdflib.BNode) and (o, RDFS.label, None) in g for o in g.objects(iri, PG["count"]))
+
+
+def test_303_to_page_for_browsers_and_by_suffix_and_format(client):
+    assert client.get("/id/municipality/vaxjo", headers=HTML).headers["Location"].endswith("/page/municipality/vaxjo")
+    assert client.get("/id/municipality/vaxjo.ttl").headers["Location"].endswith("/data/municipality/vaxjo.ttl")
+    assert client.get("/id/municipality/vaxjo?format=jsonld", headers=HTML).headers["Location"].endswith(
+        "/data/municipality/vaxjo.jsonld")
+    assert client.get("/id/municipality/vaxjo?format=html").headers["Location"].endswith("/page/municipality/vaxjo")
+    response = client.get("/id/municipality/vaxjo")  # no Accept: Turtle, the linked-data default
+    assert response.headers["Location"].endswith(".ttl")
+
+
+def test_data_without_suffix_negotiates(client):
+    response = client.get("/data/municipality/vaxjo", headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200 and response.mimetype == "application/n-triples"
+    assert "Accept" in response.headers["Vary"]
+    assert client.get("/data/municipality/vaxjo", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_unknown_iri_is_404(client):
+    for url in ("/id/project/no-such-project", "/page/project/no-such-project", "/data/project/no-such-project.ttl"):
+        response = client.get(url, headers=HTML)
+        assert response.status_code == 404, url
+    assert client.get("/id/project/no-such-project", headers={"Accept": "application/json"}).json["error"]["status"] == 404
+
+
+def test_rdflib_dereferences_through_a_real_server(app):
+    from conftest import LiveServer
+    server = LiveServer(app)
+    try:
+        g = rdflib.Graph()
+        g.parse(f"{server.url}/id/project/sekos-2")
+        assert (rdflib.URIRef(BASE + "id/project/sekos-2"), RDF.type, PG.Project) in g
+    finally:
+        server.stop()
+
+
+# -- resource pages --------------------------------------------------------------------------------
+
+def test_every_resource_has_a_page_in_both_languages(client, data_graph):
+    iris = resource_iris(data_graph)
+    assert len(iris) > 100
+    for iri in iris:
+        path = "/page/" + iri[len(BASE + "id/"):]
+        for lang in ("en", "sv"):
+            response = client.get(f"{path}?lang={lang}")
+            assert response.status_code == 200, (path, lang)
+            assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_resource_page_content(client):
+    response = client.get("/page/project/sekos-2?lang=sv")
+    html = response.get_data(as_text=True)
+    assert "SEKOS 2, socialt entreprenörskap" in html
+    links = response.headers["Link"]
+    for media, _ in RDF_FORMATS.values():
+        assert f'type="{media}"' in links
+    page = parse(html)
+    scripts = [text for attrs, text in page.scripts if attrs.get("type") == "application/ld+json"]
+    assert len(scripts) == 1 and "</" not in scripts[0]
+    g = rdflib.Graph().parse(data=scripts[0], format="json-ld")
+    assert (rdflib.URIRef(BASE + "id/project/sekos-2"), RDF.type, PG.Project) in g
+    assert 'href="/sdg/4"' in html and "sdg-4" in html                  # the SDG badge
+    assert "/page/source/000_3db2f6b1717fd080" in html                 # provenance
+    assert "minst 100" in html                                         # figures expanded
+
+
+def test_dates_on_pages(client):
+    html = client.get("/page/source/001_60f0cfa81e0e7641?lang=sv").get_data(as_text=True)
+    assert "30 januari 2018" in html
+    html = client.get("/page/event/herrljunga-concluding-meeting?lang=en").get_data(as_text=True)
+    assert "10 May" in html
+
+
+def test_language_from_accept_language(client):
+    html = client.get("/page/municipality/vaxjo", headers={"Accept-Language": "sv-SE,sv;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="sv">' in html
+
+
+def test_partnership_page_has_timeline(client):
+    html = client.get("/page/partnership/vaxjo-vushtrri?lang=en").get_data(as_text=True)
+    assert 'class="timeline"' in html and "2018–2020" in html
+
+
+def test_sdg_pages(client, data_graph):
+    for n in range(1, 18):
+        assert client.get(f"/sdg/{n}").status_code == 200
+    html = client.get("/sdg/4?lang=en").get_data(as_text=True)
+    assert "/page/project/sekos-2" in html and "http://metadata.un.org/sdg/4" in html
+    assert client.get("/sdg/99").status_code == 404
+    css = client.get("/sdg-colours.css").get_data(as_text=True)
+    for goal in data_graph.subjects(PG.colour, None):
+        number = int(data_graph.value(goal, PG.sdgNumber))
+        assert f".sdg-{number} {{ background: {data_graph.value(goal, PG.colour)};" in css
+
+
+# -- the crawl -------------------------------------------------------------------------------------
+
+def test_crawl_finds_no_broken_links(client):
+    seen, queue, broken = set(), ["/", "/?lang=sv"], []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, headers=HTML)
+        if response.status_code >= 400:
+            broken.append((url, response.status_code))
+            continue
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(urlsplit(response.headers["Location"])._replace(scheme="", netloc="").geturl())
+            continue
+        if response.mimetype != "text/html":
+            continue
+        for link in parse(response.data).links:
+            target = urljoin(url, link)
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+                continue
+            if parts.path.startswith("/dumps/partnergraph") or parts.path.startswith("/sparql"):
+                continue   # big downloads and the SPARQL endpoint (tested elsewhere)
+            queue.append(parts._replace(fragment="").geturl())
+    assert not broken, broken[:20]
+    assert len(seen) > 300
+
+
+# -- the dashboard ---------------------------------------------------------------------------------
+
+def bars(html: str, chart_id: str) -> dict[str, int]:
+    svg = re.search(rf'<svg[^>]*id="{chart_id}".*?</svg>', html, re.S).group(0)
+    return {label: int(value) for label, value in
+            re.findall(r'<g class="bar" data-label="([^"]*)" data-value="(\d+)">', svg)}
+
+
+def test_dashboard_counts(client, data_graph):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    for name in ("LocalGovernment", "Partnership", "Project", "Network", "Membership", "Event", "Organisation",
+                 "Person", "SourceDocument"):
+        expected = len(instances(data_graph, PG[name]))
+        assert f'data-class="{name}" data-count="{expected}"' in html, name
+        assert client.get(f"/class/{name}").status_code == 200
+
+
+def test_dashboard_sdg_chart(client, data_graph):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    chart = bars(html, "chart-sdg")
+    projects = instances(data_graph, PG.Project)
+    expected = {n: set() for n in range(1, 18)}
+    for project, sdg in data_graph.subject_objects(PG.sdg):
+        if project in projects:
+            expected[int(str(sdg)[len(SDG):].split(".")[0])].add(project)
+    labels = {int(data_graph.value(g, PG.sdgNumber)): str(data_graph.value(g, RDFS.label)) for g in
+              data_graph.subjects(PG.sdgNumber, None)}
+    en_labels = {n: next(str(l) for l in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label) if l.language == "en")
+                 for n in labels}
+    assert len(chart) == 17
+    for n in range(1, 18):
+        assert chart[en_labels[n]] == len(expected[n]), n
+
+
+def test_dashboard_country_chart(client, data_graph):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    chart = bars(html, "chart-country")
+    expected: dict[str, set] = {}
+    for partnership in instances(data_graph, PG.Partnership):
+        for partner in data_graph.objects(partnership, PG.partner):
+            country = data_graph.value(partner, PG.country)
+            if country is not None and country != SWEDEN:
+                label = next(str(l) for l in data_graph.objects(country, RDFS.label) if l.language == "en")
+                expected.setdefault(label, set()).add(partnership)
+    assert chart == {k: len(v) for k, v in expected.items()}
+
+
+def test_dashboard_timeline(client, data_graph):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    chart = bars(html, "chart-years")
+    expected: dict[int, int] = {}
+    for project in instances(data_graph, PG.Project):
+        start, end = data_graph.value(project, PG.startYear), data_graph.value(project, PG.endYear)
+        years = [int(str(y)[:4]) for y in (start, end) if y is not None]
+        if years:
+            for year in range(min(years), max(years) + 1):
+                expected[year] = expected.get(year, 0) + 1
+    assert {int(k): v for k, v in chart.items() if v} == expected
+
+
+def test_dashboard_network_and_accessibility(client, data_graph):
+    html = client.get("/").get_data(as_text=True)
+    svg = re.search(r'<svg[^>]*id="chart-network".*?</svg>', html, re.S).group(0)
+    expected = set()
+    for partnership in instances(data_graph, PG.Partnership):
+        partners = list(data_graph.objects(partnership, PG.partner))
+        home = [p for p in partners if data_graph.value(p, PG.country) == SWEDEN]
+        abroad = [p for p in partners if data_graph.value(p, PG.country) != SWEDEN]
+        expected |= {(str(h), str(a)) for h in home for a in abroad}
+    assert set(re.findall(r'<g class="edge" data-from="([^"]*)" data-to="([^"]*)">', svg)) == expected
+    for chart_id in ("chart-sdg", "chart-country", "chart-years", "chart-network"):
+        opening = re.search(rf'<svg[^>]*id="{chart_id}"[^>]*>', html).group(0)
+        assert 'role="img"' in opening and f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in opening
+        assert f'<title id="{chart_id}-title">' in html and f'<desc id="{chart_id}-desc">' in html
+
+
+# -- ontology, shapes, VoID, dumps --------------------------------------------------------------------
+
+def test_ontology_page_and_formats(client, data_graph):
+    html = client.get("/ontology?lang=en", headers=HTML).get_data(as_text=True)
+    assert 'id="Partnership"' in html and 'href="#Partnership"' in html and "partnerskap" in html
+    n = len(instances(data_graph, PG.Project))
+    assert f'href="/class/Project" data-usage="{n}"' in html
+    for ext, (media, fmt) in RDF_FORMATS.items():
+        response = client.get("/ontology", headers={"Accept": media})
+        assert response.mimetype == media
+        g = rdflib.Graph().parse(data=response.data, format=fmt)
+        assert (PG.Partnership, RDF.type, rdflib.OWL.Class) in g
+    assert client.get("/ontology?format=turtle", headers=HTML).mimetype == "text/turtle"
+
+
+def test_shapes_page_and_turtle(client):
+    html = client.get("/shapes", headers=HTML).get_data(as_text=True)
+    assert "sh:targetClass" in html or "sh:targetSubjectsOf" in html
+    g = rdflib.Graph().parse(data=client.get("/shapes", headers={"Accept": "text/turtle"}).data, format="turtle")
+    assert len(g) > 100
+
+
+def test_ontology_terms_link_to_the_documentation(client):
+    html = client.get("/page/project/sekos-2").get_data(as_text=True)
+    assert 'href="/ontology#Project"' in html
+
+
+def test_void_and_dumps(client, data_graph):
+    response = client.get("/.well-known/void")
+    assert response.mimetype == "text/turtle"
+    void = rdflib.Graph().parse(data=response.data, format="turtle")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    ds = next(void.subjects(RDF.type, VOID.Dataset))
+    assert void.value(ds, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert void.value(ds, VOID.sparqlEndpoint) is not None
+    partitions = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities)) for p in void.objects(ds, VOID.classPartition)}
+    assert partitions[PG.Project] == len(instances(data_graph, PG.Project))
+    dumps = set(void.objects(ds, VOID.dataDump))
+    assert len(dumps) == 4
+    for dist in void.subjects(RDF.type, DCAT.Distribution):
+        url = str(void.value(dist, DCAT.downloadURL))
+        body = client.get(urlsplit(url).path).data
+        assert int(void.value(dist, DCAT.byteSize)) == len(body)
+    triples = int(void.value(ds, VOID.triples))
+    nt = gzip.decompress(client.get("/dumps/partnergraph.nt.gz").data)
+    g = rdflib.Graph().parse(data=nt, format="nt")
+    assert len(g) == triples or len(g) <= triples
+    assert len(g) >= len(data_graph) - 5
+    quads = rdflib.Dataset().parse(data=gzip.decompress(client.get("/dumps/partnergraph.nq.gz").data), format="nquads")
+    assert rdflib.URIRef(BASE + "graph/projects") in {c.identifier for c in quads.contexts()}
+    assert rdflib.Graph().parse(data=client.get("/dumps/partnergraph.jsonld").data, format="json-ld")
+    assert rdflib.Graph().parse(data=client.get("/dumps/partnergraph.ttl").data, format="turtle")
+    assert client.get("/.well-known/void", headers=HTML).mimetype == "text/html"
+    assert client.get("/dumps/", headers=HTML).status_code == 200
+    assert client.get("/dumps/nothing.ttl", headers=HTML).status_code == 404
+
+
+# -- named queries --------------------------------------------------------------------------------------
+
+def test_query_pages(client, graph):
+    assert client.get("/queries", headers=HTML).status_code == 200
+    for name, query in graph.queries.items():
+        response = client.get(f"/queries/{name}", headers=HTML)
+        assert response.status_code == 200, (name, response.data[:300])
+        html = response.get_data(as_text=True)
+        for p in query.parameters:
+            assert f'name="{p.name}"' in html
+    if not graph.queries:
+        pytest.skip("no named queries in ./queries")
+
+
+def test_query_downloads_and_bad_parameters(client, graph):
+    with_iri = [q for q in graph.queries.values() if any(p.type == "iri" for p in q.parameters)]
+    if not with_iri:
+        pytest.skip("no named query with an IRI parameter")
+    query = with_iri[0]
+    param = next(p for p in query.parameters if p.type == "iri")
+    response = client.get(f"/queries/{query.name}?format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    response = client.get(f"/queries/{query.name}?format=json")
+    assert "head" in json.loads(response.data)
+    response = client.get(f"/queries/{query.name}?{param.name}=not%20an%20iri", headers=HTML)
+    assert response.status_code == 400
+    assert client.get(f"/queries/{query.name}?nonsense=1").status_code == 400
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+# -- escaping ---------------------------------------------------------------------------------------
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("url", [
+    "/search?q=" + EVIL,
+    "/page/project/" + EVIL,
+    "/id/" + EVIL,
+    "/class/" + EVIL,
+    "/sdg/" + EVIL,
+    "/?lang=" + EVIL,
+    "/page/project/sekos-2?lang=" + EVIL + "&x=" + EVIL,
+    "/ontology?x=" + EVIL,
+    "/queries/" + EVIL,
+    "/nowhere/" + EVIL,
+])
+def test_no_script_is_reflected(client, url):
+    for headers in (HTML, {"Accept": "application/json"}):
+        body = client.get(url, headers=headers).get_data(as_text=True)
+        assert "<script>alert" not in body
+        assert "</script>alert" not in body
+
+
+def test_query_parameters_are_escaped(client, graph):
+    with_string = [q for q in graph.queries.values() if q.parameters]
+    if not with_string:
+        pytest.skip("no named query with parameters")
+    query = with_string[0]
+    body = client.get(f"/queries/{query.name}?{query.parameters[0].name}={EVIL}", headers=HTML).get_data(as_text=True)
+    assert "<script>alert" not in body
