@@ -40,6 +40,8 @@ def error_response(status: int, message: str, line=None, column=None, headers=No
     else:
         response = jsonify(error_payload(status, message, line, column))
         response.status_code = status
+        # a reflected path or parameter never appears as raw markup, even in JSON
+        response.set_data(response.get_data().replace(b"<", b"\\u003c").replace(b">", b"\\u003e"))
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

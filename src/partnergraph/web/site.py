@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import dashboard, dataset, vocabulary
 from ..queries import ParameterError
@@ -83,10 +83,18 @@ def search():
         request.args.get("format") is None and not formats.wants_html(request.headers.get("Accept"))
         and "json" in (request.headers.get("Accept") or ""))
     if wants_json:
-        return jsonify({"query": query, "results": [
+        return safe_json({"query": query, "results": [
             {"iri": h.iri, "label": h.label, "url": href(h.iri), "types": h.types,
              "type_labels": [labels.get(t, t) for t in h.types], "score": h.score,
              "snippet": "".join(text for text, _ in h.snippet)} for h in hits]})
+
+
+def safe_json(data) -> Response:
+    """JSON with <, > and & as \\u escapes: reflected text never reads as markup."""
+    import json
+    text = json.dumps(data, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Response(text, content_type="application/json; charset=utf-8")
     return render_template("search.html", query=query, hits=hits, labels=labels)
 
 
