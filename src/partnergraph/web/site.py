@@ -87,6 +87,7 @@ def search():
             {"iri": h.iri, "label": h.label, "url": href(h.iri), "types": h.types,
              "type_labels": [labels.get(t, t) for t in h.types], "score": h.score,
              "snippet": "".join(text for text, _ in h.snippet)} for h in hits]})
+    return render_template("search.html", query=query, hits=hits, labels=labels)
 
 
 def safe_json(data) -> Response:
@@ -95,7 +96,6 @@ def safe_json(data) -> Response:
     text = json.dumps(data, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Response(text, content_type="application/json; charset=utf-8")
-    return render_template("search.html", query=query, hits=hits, labels=labels)
 
 
 # -- named queries --------------------------------------------------------------------------------
