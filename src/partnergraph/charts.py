@@ -68,7 +68,7 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def bar_chart(bars: list[Bar], title: str, desc: str, chart_id: str = "bars", *, width: int = 640,
-              bar_height: int = 22, label_width: int = 190, number_format=str) -> Markup:
+              bar_height: int = 22, label_width: int = 190, number_format=str, max_label: int = 28) -> Markup:
     """Horizontal bars, one row per item, with its label on the left and its value at the end."""
     gap = 6
     top = 8
@@ -84,7 +84,7 @@ def bar_chart(bars: list[Bar], title: str, desc: str, chart_id: str = "bars", *,
         row = [f'<g class="bar" data-label="{escape(bar.label)}" data-value="{int(bar.value)}">',
                f'<title>{escape(bar.label)}: {escape(number_format(bar.value))}</title>',
                f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" '
-               f'font-size="13" fill="#1d2430">{escape(_truncate(name, 28))}</text>',
+               f'font-size="13" fill="#1d2430">{escape(_truncate(name, max_label))}</text>',
                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" rx="3" fill="{colour}"/>',
                f'<text x="{label_width + length + 6:.1f}" y="{y + bar_height * 0.7:.1f}" font-size="13" '
                f'fill="#1d2430">{escape(number_format(bar.value))}</text>',

@@ -90,8 +90,8 @@ PREFIXES = {k: v for k, v in iris.PREFIXES.items()}
 def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
     """Run one query on a store and serialise its result. Pure: no HTTP, no process handling."""
     started = time.perf_counter()
-    substitutions = {pyoxigraph.Variable(name): term_from_binding(b) for name, b in job.bindings.items()} or None
     try:
+        substitutions = {pyoxigraph.Variable(name): term_from_binding(b) for name, b in job.bindings.items()} or None
         result = store.query(job.text, default_graphs=job.default_graphs or None,
                              named_graphs=job.named_graphs or None, substitutions=substitutions,
                              base_iri=job.base_iri)
@@ -119,7 +119,7 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
     except ResultTooLarge as err:
         return QueryOutcome(507, "error", error=f"Result too large: {err}. Add a LIMIT or narrow the query.",
                             seconds=time.perf_counter() - started)
-    except (OSError, ValueError, TypeError) as err:
+    except (OSError, ValueError, TypeError, RuntimeError) as err:
         return QueryOutcome(400, "error", error=f"Query could not be evaluated: {err}",
                             seconds=time.perf_counter() - started)
 

@@ -1,10 +1,11 @@
 """Any SPARQL 1.1 endpoint as the store: queries are forwarded with the SPARQL Protocol.
 
-Parameters of named queries travel as a trailing VALUES clause (the SPARQL grammar allows one
-after any query form), built from checked terms, never from raw text.
+Parameters of named queries are substituted into the query text as terms built from checked
+values (the same semantics as pyoxigraph's substitutions), never pasted as raw text.
 """
 from __future__ import annotations
 
+import re
 import time
 
 import requests
@@ -28,12 +29,69 @@ def _term_sparql(binding: tuple) -> str:
     return f'"{escaped}"'
 
 
-def with_values(text: str, bindings: dict[str, tuple]) -> str:
+_MASK = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+
+
+def _masked(text: str) -> str:
+    """The query with strings, IRIs and comments blanked out (same length), so that keywords
+    and braces can be found by position."""
+    return _MASK.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_TOKEN = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)|\b(SELECT|WHERE|GROUP|ORDER|HAVING|LIMIT|OFFSET|VALUES)\b|([{}()])",
+                    re.IGNORECASE)
+
+
+def substitute(text: str, bindings: dict[str, tuple]) -> str:
+    """Replace each bound variable by its term, as pyoxigraph's substitutions do: everywhere in
+    the query, nested groups and filters included. In a SELECT projection a bare variable
+    becomes (term AS ?var) so the column stays. Terms are built from checked values
+    (_term_sparql); strings, IRIs and comments of the query are never touched."""
     if not bindings:
         return text
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(_term_sparql(b) for b in bindings.values())
-    return f"{text}\nVALUES ({names}) {{ ({terms}) }}"
+    terms = {name: _term_sparql(b) for name, b in bindings.items()}
+    masked = _masked(text)
+    edits: list[tuple[int, int, str]] = []
+    in_projection, depth = False, 0
+    in_modifier = False  # GROUP BY / ORDER BY take (expression), never a bare term
+    for match in _TOKEN.finditer(masked):
+        var, keyword, bracket = match.groups()
+        if keyword:
+            keyword = keyword.upper()
+            if keyword == "SELECT":
+                in_projection, depth, in_modifier = True, 0, False
+            elif keyword == "WHERE":
+                in_projection = False
+            elif keyword in ("GROUP", "ORDER"):
+                in_modifier = True
+            else:
+                in_modifier = False
+            continue
+        if bracket:
+            if bracket in "{}":
+                in_modifier = False
+            if in_projection and bracket == "{":
+                in_projection = False
+            elif in_projection and bracket == "(":
+                depth += 1
+            elif in_projection and bracket == ")":
+                depth -= 1
+            continue
+        if var in terms:
+            before = masked[max(0, match.start() - 4):match.start()].upper()
+            if before.rstrip().endswith("AS"):
+                raise ValueError(f"the query assigns ?{var} (AS ?{var}), which a parameter cannot replace")
+            term = terms[var]
+            if in_projection and depth == 0:
+                replacement = f"({term} AS ?{var})"
+            elif in_modifier:
+                replacement = f"({term})"
+            else:
+                replacement = term
+            edits.append((match.start(), match.end(), replacement))
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 class RemoteRunner:
@@ -49,7 +107,7 @@ class RemoteRunner:
         started = time.perf_counter()
         results_fmt = formats.by_name(job.results_format, "results")
         graph_fmt = formats.by_name(job.graph_format, "graph")
-        data = {"query": with_values(job.text, job.bindings)}
+        data = {"query": substitute(job.text, job.bindings)}
         if job.default_graphs:
             data["default-graph-uri"] = job.default_graphs
         if job.named_graphs:

@@ -3,6 +3,8 @@
 dashboard.py and charts.py."""
 from __future__ import annotations
 
+import re
+
 
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
@@ -69,8 +71,11 @@ def negotiate_graph(allow_html: bool) -> formats.Format:
     return chosen
 
 
+_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*$")
+
+
 def require_resource(iri: str) -> None:
-    if not exists(graph_of(), iri):
+    if not _SAFE_IRI.match(iri) or not exists(graph_of(), iri):
         raise PartnergraphError(404, f"The graph says nothing about {iri}.")
 
 
@@ -192,7 +197,7 @@ def index():
                            (goal_table.get(str(n)) or {}).get("colour"), f"/sdg/{n}", short=str(n))
                 for n in range(1, 18)]
     sdg_chart = charts.bar_chart(sdg_bars, translate("chart_sdg", lang), translate("chart_sdg_desc", lang),
-                                 "chart-sdg", label_width=250, number_format=number)
+                                 "chart-sdg", label_width=290, number_format=number, max_label=40)
 
     per_country = dashboard.partnerships_per_country(graph, base_iri())
     country_bars = sorted((charts.Bar(labels.get(c, c), n, None, href(c)) for c, n in per_country.items()),
