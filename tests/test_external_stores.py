@@ -66,6 +66,8 @@ def _key(result):
         if term.get("type") == "bnode":
             return "_:b"
         value = _plain({**term, "type": "literal" if term.get("type") == "typed-literal" else term.get("type")})
+        if isinstance(value, bool):  # Virtuoso answers EXISTS with 1 / 0
+            return int(value)
         return int(value) if isinstance(value, float) and value.is_integer() else value
     return sorted(json.dumps({k: norm(v) for k, v in sorted(r.items())}, sort_keys=True, ensure_ascii=False)
                   for r in result.bindings())

@@ -311,5 +311,27 @@ def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
         app.extensions["partnergraph"].close()
 
 
+# -- synth --------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--triples", required=True, type=int, help="About how many triples to write (never fewer).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .nt (N-Triples) or .ttl.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed: the same seed gives the same file.")
+@click.option("--data-dir", default="data", show_default=True, help="Where concepts.ttl, sdg-goals.ttl and sources.ttl are.")
+@click.option("--no-concepts", is_flag=True, help="Leave out the copied concept, SDG and source triples.")
+def synth(triples, out, seed, data_dir, no_concepts) -> None:
+    """Write a synthetic graph of the real graph's shape and about N triples (for the benchmark).
+    It conforms to the shapes together with data/concepts.ttl, sdg-goals.ttl and sources.ttl."""
+    import time
+    from .synth import generate
+
+    started = time.perf_counter()
+    try:
+        count = generate(triples, out, seed, data_dir, include_vocab=not no_concepts)
+    except (OSError, ValueError) as err:
+        _fail(str(err), 2)
+    click.echo(f"Wrote {count:,} triples to {out} in {time.perf_counter() - started:.1f} s", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

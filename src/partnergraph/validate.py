@@ -168,7 +168,9 @@ def _path_text(graph: rdflib.Graph, path) -> str | None:
 
 def violations_from(results: rdflib.Graph, subject_files: dict) -> list[Violation]:
     found = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested results under sh:detail explain a result, they are
+    # not further violations.
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
         component = results.value(result, SH.sourceConstraintComponent)
         severity = results.value(result, SH.resultSeverity)

@@ -42,6 +42,12 @@ _TOKEN = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)|\b(SELECT|WHERE|GROUP|ORDER|H
                     re.IGNORECASE)
 
 
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them outside strings, IRIs and comments."""
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _masked(text), re.IGNORECASE)
+    return match.group(1).upper() if match else None
+
+
 def substitute(text: str, bindings: dict[str, tuple]) -> str:
     """Replace each bound variable by its term, as pyoxigraph's substitutions do: everywhere in
     the query, nested groups and filters included. In a SELECT projection a bare variable
@@ -94,6 +100,33 @@ def substitute(text: str, bindings: dict[str, tuple]) -> str:
     return text
 
 
+def _normalise_json(body: bytes) -> tuple[bytes, str]:
+    """SPARQL JSON results as the W3C format has them. Virtuoso answers ASK as a one-row SELECT
+    of ?__ASK_RETVAL and writes 'typed-literal'; both are put right here."""
+    import json
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body, "results"
+    if "boolean" in data:
+        return body, "boolean"
+    variables = data.get("head", {}).get("vars", [])
+    if variables == ["__ASK_RETVAL"]:
+        rows = data.get("results", {}).get("bindings", [])
+        value = bool(rows) and rows[0].get("__ASK_RETVAL", {}).get("value") not in ("0", "false")
+        return json.dumps({"head": {}, "boolean": value}).encode(), "boolean"
+    changed = False
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "typed-literal":
+                term["type"] = "literal"
+                changed = True
+    if changed or "link" in data.get("head", {}):
+        data["head"].pop("link", None)
+        return json.dumps(data, ensure_ascii=False).encode("utf-8"), "results"
+    return body, "results"
+
+
 class RemoteRunner:
     """Runs jobs against a SPARQL endpoint URL; the answer's bytes are passed through."""
 
@@ -112,7 +145,10 @@ class RemoteRunner:
             data["default-graph-uri"] = job.default_graphs
         if job.named_graphs:
             data["named-graph-uri"] = job.named_graphs
-        accept = f"{results_fmt.media_type}, {graph_fmt.media_type};q=0.9"
+        # Ask for one kind of answer: some engines (Virtuoso) answer a CONSTRUCT as a table when
+        # the Accept header also admits table formats.
+        form = query_form(job.text)
+        accept = graph_fmt.media_type if form in ("CONSTRUCT", "DESCRIBE") else results_fmt.media_type
         try:
             response = self.session.post(self.endpoint, data=data, headers={"Accept": accept},
                                          timeout=timeout, stream=True)
@@ -137,8 +173,8 @@ class RemoteRunner:
         if media == graph_fmt.media_type or media in graph_fmt.aliases:
             return QueryOutcome(200, "graph", graph_fmt.name, body, seconds=seconds)
         kind = "results"
-        if results_fmt.name == "json" and b'"boolean"' in body[:200]:
-            kind = "boolean"
+        if results_fmt.name == "json":
+            body, kind = _normalise_json(body)
         return QueryOutcome(200, kind, results_fmt.name, body, seconds=seconds)
 
     def close(self) -> None:
