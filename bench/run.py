@@ -1,0 +1,559 @@
+"""The benchmark: partnergraph's endpoint side by side with Oxigraph's own server, rdflib-endpoint
+and plain rdflib, on the same synthetic data and the same machine. Writes bench/results/*.json;
+bench/report.py turns them into bench/REPORT.md.
+
+    python bench/run.py [--quick] [--sizes 10k,100k,1m] [--skip-validation]
+
+Every figure in the report is a ratio against a peer measured in the same run: the systems are
+queried interleaved (rep 1 of every system, then rep 2, ...), so a noisy neighbour slows all of
+them alike.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = BENCH / "work"           # data files and stores (gitignored)
+RESULTS = BENCH / "results"
+BIN = Path(sys.executable).parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT / "src"))
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+PG_NS = "https://w3id.org/partnergraph/ontology#"
+ID = "https://w3id.org/partnergraph/id/"
+PREFIXES = f"""PREFIX pg: <{PG_NS}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+# The standard shapes, on resources that exist at every size (the generator makes them first).
+STANDARD = {
+    "std-lookup-by-iri": PREFIXES + f"SELECT ?p ?o WHERE {{ <{ID}project/sekos-2> ?p ?o }}",
+    "std-join-3way": PREFIXES + f"""SELECT ?partnership ?project ?sdg WHERE {{
+  ?partnership pg:partner <{ID}municipality/vaxjo> .
+  ?project pg:partnership ?partnership ; pg:sdg ?sdg .
+}}""",
+    "std-aggregate-group-by": PREFIXES + """SELECT ?sdg (COUNT(DISTINCT ?project) AS ?projects) WHERE {
+  ?project a pg:Project ; pg:sdg ?sdg .
+} GROUP BY ?sdg""",
+    "std-order-by-limit": PREFIXES + """SELECT ?project ?start WHERE {
+  ?project a pg:Project ; pg:startYear ?start .
+} ORDER BY DESC(?start) ?project LIMIT 10""",
+    "std-text-contains": PREFIXES + """SELECT ?s ?label WHERE {
+  ?s rdfs:label ?label .
+  FILTER (LANG(?label) = "en" && CONTAINS(LCASE(STR(?label)), "water"))
+} LIMIT 100""",
+    "std-text-regex": PREFIXES + """SELECT ?s ?label WHERE {
+  ?s rdfs:label ?label .
+  FILTER (REGEX(STR(?label), "^v.xj", "i"))
+}""",
+    "std-describe": f"DESCRIBE <{ID}partnership/vaxjo-jb-marks>",
+}
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+def _term(binding: tuple) -> str:
+    if binding[0] == "iri":
+        return f"<{binding[1]}>"
+    _, value, datatype, lang = binding
+    text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text + (f"@{lang}" if lang else f"^^<{datatype}>" if datatype else "")
+
+
+def with_values(text: str, bindings: dict[str, tuple]) -> str:
+    """The parameters as an inline VALUES block at the start of the outermost WHERE group, so
+    every system gets the same text (the HTTP protocol has no way to pass bindings)."""
+    if not bindings:
+        return text
+    import re
+    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+    names = list(bindings)
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(_term(bindings[n]) for n in names)}) }}\n"
+    return text[:match.end()] + block + text[match.end():]
+
+
+def query_set() -> dict[str, str]:
+    from partnergraph.queries import load_queries
+    out = {}
+    for name, nq in load_queries(ROOT / "queries").items():
+        out[name] = with_values(nq.text, nq.bindings({}))
+    out.update(STANDARD)
+    return out
+
+
+def is_graph_query(text: str) -> bool:
+    import re
+    body = re.sub(r"(?im)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>)\s*$", "", text).lstrip().upper()
+    return body.startswith(("DESCRIBE", "CONSTRUCT"))
+
+
+# -- processes -----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_tree_hwm(pid: int) -> tuple[int, int]:
+    """(VmHWM of the process, sum of VmHWM over it and its descendants), in bytes."""
+    import psutil
+
+    def hwm(p: int) -> int:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+    try:
+        kids = [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        kids = []
+    own = hwm(pid)
+    return own, own + sum(hwm(k) for k in kids)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a process we started and its children (its own process group, by id)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    else:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # leftover children of a dead leader
+        except ProcessLookupError:
+            pass
+
+
+class Server:
+    name = ""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.proc: subprocess.Popen | None = None
+        self.session = requests.Session()
+        self.log = None
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def healthy(self) -> bool:
+        try:
+            r = self.session.post(self.url, data={"query": "ASK {}"},
+                                  headers={"Accept": "application/sparql-results+json"}, timeout=2)
+            return r.status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start(self, limit: float = 600) -> float:
+        """Start and wait for the first 200; returns seconds from process start."""
+        self.log = open(WORK / f"{self.name}-{self.port}.log", "wb")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.command(), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        while time.perf_counter() - started < limit:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
+            if self.healthy():
+                return time.perf_counter() - started
+            time.sleep(0.01)
+        raise RuntimeError(f"{self.name} did not answer within {limit} s")
+
+    def stop(self) -> None:
+        if self.proc:
+            stop(self.proc)
+            self.proc = None
+        self.session.close()
+        self.session = requests.Session()
+        if self.log:
+            self.log.close()
+
+    def query(self, text: str, timeout: float) -> tuple[int, int | None, str | None]:
+        """(status, rows, error)"""
+        accept = "application/n-triples" if is_graph_query(text) else "application/sparql-results+json"
+        r = self.session.post(self.url, data={"query": text}, headers={"Accept": accept}, timeout=timeout)
+        if r.status_code != 200:
+            return r.status_code, None, r.text[:200]
+        if accept == "application/n-triples":
+            return 200, r.content.count(b"\n"), None
+        data = r.json()
+        return 200, len(data["results"]["bindings"]) if "results" in data else 1, None
+
+
+class PartnergraphServer(Server):
+    name = "partnergraph"
+
+    def __init__(self, port: int, store: Path):
+        super().__init__(port)
+        self.store = store
+
+    def command(self):
+        return [str(BIN / "partnergraph"), "serve", "--store", str(self.store), "--port", str(self.port)]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def healthy(self) -> bool:
+        try:
+            return self.session.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+class OxigraphServer(Server):
+    name = "oxigraph"
+
+    def __init__(self, port: int, store: Path, timeout: float):
+        super().__init__(port)
+        self.store, self.timeout = store, timeout
+
+    def command(self):
+        return [str(BIN / "oxigraph"), "serve-read-only", "--location", str(self.store),
+                "--bind", f"127.0.0.1:{self.port}", "--union-default-graph", "--timeout-s", str(int(self.timeout))]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/query"
+
+
+class RdflibEndpointServer(Server):
+    name = "rdflib-endpoint"
+
+    def __init__(self, port: int, nquads: Path):
+        super().__init__(port)
+        self.nquads = nquads
+
+    def command(self):
+        return [PY, str(BENCH / "rdflib_peers.py"), "server", str(self.nquads), str(self.port)]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+class RdflibRunner:
+    """Plain rdflib Graph.query in a child process that can be killed at a deadline."""
+    name = "rdflib"
+
+    def __init__(self, nquads: Path):
+        self.nquads = nquads
+        self.proc = None
+        self.load_seconds = None
+        self.triples = None
+
+    def start(self, limit: float = 1800) -> float:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen([PY, str(BENCH / "rdflib_peers.py"), "runner", str(self.nquads)], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+        line = self._read(limit)
+        if line is None:
+            raise RuntimeError("rdflib did not load in time")
+        info = json.loads(line)
+        self.load_seconds, self.triples = info["load_seconds"], info["triples"]
+        return time.perf_counter() - started
+
+    def _read(self, timeout: float) -> str | None:
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        return self.proc.stdout.readline() if ready else None
+
+    def run(self, text: str, n: int, timeout: float) -> dict:
+        self.proc.stdin.write(json.dumps({"q": text, "n": n}) + "\n")
+        self.proc.stdin.flush()
+        line = self._read(timeout * n)
+        if line is None:
+            self.stop()
+            self.start()
+            return {"times": [], "rows": None, "error": f"timeout ({timeout:g} s per run)"}
+        return json.loads(line)
+
+    def hwm(self) -> int:
+        return proc_tree_hwm(self.proc.pid)[0] if self.proc else 0
+
+    def stop(self) -> None:
+        if self.proc:
+            stop(self.proc)
+            self.proc = None
+
+
+# -- one size ------------------------------------------------------------------------------------
+
+def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, **kw)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+    return time.perf_counter() - started, done
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(q * (len(s) - 1) + 0.4999)))
+    return s[k]
+
+
+def synth(size: str) -> Path:
+    out = WORK / f"{size}.nt"
+    if not out.exists():
+        print(f"[{size}] generating {out.name}", flush=True)
+        timed([str(BIN / "partnergraph"), "synth", "--triples", str(SIZES[size]), "--out", str(out), "--seed", "1"])
+    return out
+
+
+def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
+    res: dict = {"size": size, "requested_triples": SIZES[size], "load": {}, "startup": {}, "latency": {},
+                 "throughput": {}, "memory": {}, "skipped": {}, "rows": {}}
+    data = synth(size)
+    res["file_triples"] = sum(1 for _ in open(data, "rb"))
+    pg_store, ox_store, ox_tmp = WORK / f"pg-{size}", WORK / f"ox-{size}", WORK / f"ox-tmp-{size}"
+    nquads = WORK / f"{size}-union.nq"
+
+    # load times: the same input file for partnergraph and Oxigraph
+    reps = cfg["load_reps"] if SIZES[size] <= 100_000 else 1
+    pg_times, ox_times = [], []
+    for _ in range(reps):
+        for d in (pg_store, ox_tmp):
+            shutil.rmtree(d, ignore_errors=True)
+        t, done = timed([str(BIN / "partnergraph"), "load", str(data), "--store", str(pg_store), "--no-validate"])
+        pg_times.append(t)
+        res["load"]["partnergraph_summary"] = done.stdout.strip()
+        t, _ = timed([str(BIN / "oxigraph"), "load", "--location", str(ox_tmp), "--file", str(data)])
+        ox_times.append(t)
+    shutil.rmtree(ox_tmp, ignore_errors=True)
+    res["load"]["partnergraph"] = statistics.median(pg_times)
+    res["load"]["oxigraph"] = statistics.median(ox_times)
+    print(f"[{size}] load: partnergraph {res['load']['partnergraph']:.2f} s, oxigraph {res['load']['oxigraph']:.2f} s", flush=True)
+
+    # the same quads for the peers: a dump of partnergraph's store (data, ontology, shapes, inferred)
+    import pyoxigraph
+    st = pyoxigraph.Store.read_only(str(pg_store))
+    st.dump(str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    res["store_quads"] = len(st)
+    del st
+    shutil.rmtree(ox_store, ignore_errors=True)
+    timed([str(BIN / "oxigraph"), "load", "--location", str(ox_store), "--file", str(nquads)])
+
+    use_rdflib = SIZES[size] <= cfg["rdflib_max"]
+    if not use_rdflib:
+        res["skipped"]["rdflib-endpoint"] = res["skipped"]["rdflib"] = (
+            f"not run above {cfg['rdflib_max']:,} triples: rdflib parses the file into Python objects "
+            "(minutes and several GB at this size) and most named queries would hit the time cap")
+
+    servers = [PartnergraphServer(free_port(), pg_store), OxigraphServer(free_port(), ox_store, cfg["cap"])]
+    if use_rdflib:
+        servers.append(RdflibEndpointServer(free_port(), nquads))
+    # start-up on the prebuilt store: start, first 200, stop; the last start stays up
+    for srv in servers:
+        times = []
+        for i in range(cfg["startup_reps"] if srv.name != "rdflib-endpoint" else 1):
+            times.append(srv.start())
+            if i < cfg["startup_reps"] - 1 and srv.name != "rdflib-endpoint":
+                srv.stop()
+        res["startup"][srv.name] = statistics.median(times)
+        res["startup"][srv.name + "_all"] = times
+        print(f"[{size}] start-up {srv.name}: {res['startup'][srv.name]:.2f} s", flush=True)
+    runner = None
+    if use_rdflib:
+        runner = RdflibRunner(nquads)
+        runner.start()
+        res["load"]["rdflib"] = runner.load_seconds
+        res["rdflib_triples"] = runner.triples
+        print(f"[{size}] rdflib parse: {runner.load_seconds:.2f} s", flush=True)
+
+    # latency: per query, a warm-up then `reps` runs, interleaved over the systems
+    systems = [s.name for s in servers] + (["rdflib"] if runner else [])
+    for qname, text in queries.items():
+        lat = {s: [] for s in systems}
+        rows, errors = {}, {}
+        for srv in servers:
+            try:
+                status, n, err = srv.query(text, cfg["cap"])
+                rows[srv.name] = n
+                if status != 200:
+                    errors[srv.name] = f"HTTP {status}: {err}"
+            except requests.Timeout:
+                errors[srv.name] = f"timeout ({cfg['cap']:g} s)"
+                if srv.name == "rdflib-endpoint":  # its worker thread keeps running: restart it
+                    srv.stop()
+                    srv.start()
+        slow_reps = cfg["rdflib_reps"]
+        for rep in range(cfg["reps"]):
+            for srv in servers:
+                if srv.name in errors or (srv.name == "rdflib-endpoint" and rep >= slow_reps):
+                    continue
+                started = time.perf_counter()
+                try:
+                    status, _, err = srv.query(text, cfg["cap"])
+                except requests.Timeout:
+                    errors[srv.name] = f"timeout ({cfg['cap']:g} s)"
+                    if srv.name == "rdflib-endpoint":
+                        srv.stop()
+                        srv.start()
+                    continue
+                if status == 200:
+                    lat[srv.name].append(time.perf_counter() - started)
+                else:
+                    errors[srv.name] = f"HTTP {status}: {err}"
+        if runner:
+            out = runner.run(text, 1 + slow_reps, cfg["cap"])
+            if out["error"]:
+                errors["rdflib"] = out["error"]
+            lat["rdflib"] = out["times"][1:]
+            rows["rdflib"] = out["rows"]
+        res["latency"][qname] = {s: {"median": statistics.median(v) if v else None, "p95": pct(v, 0.95) if v else None,
+                                     "n": len(v)} for s, v in lat.items()}
+        res["latency"][qname]["errors"] = errors
+        res["rows"][qname] = rows
+        med = {s: (f"{v['median'] * 1000:.1f}" if v["median"] else "-") for s, v in res["latency"][qname].items() if s != "errors"}
+        print(f"[{size}] {qname}: " + ", ".join(f"{k} {v} ms" for k, v in med.items()) + (f"  errors: {errors}" if errors else ""), flush=True)
+
+    # throughput: a fixed count of requests over the query mix, 1 and 4 clients
+    ok = [q for q in queries if all(s in ("rdflib-endpoint", "rdflib") or s not in res["latency"][q]["errors"]
+                                     for s in systems) and "partnergraph" not in res["latency"][q]["errors"]
+          and "oxigraph" not in res["latency"][q]["errors"]]
+    res["throughput_queries"] = ok
+    for srv in servers:
+        count = cfg["tp_requests"]
+        if srv.name == "rdflib-endpoint":
+            meds = [res["latency"][q]["rdflib-endpoint"]["median"] for q in ok]
+            if any(m is None for m in meds) or sum(meds) / len(meds) * count > cfg["rdflib_tp_budget"]:
+                res["skipped"]["rdflib-endpoint throughput"] = (
+                    f"skipped: {count} requests of the mix would take more than {cfg['rdflib_tp_budget']} s at its latencies"
+                    if all(m is not None for m in meds) else "skipped: some queries of the mix fail or time out")
+                continue
+        for clients in (1, 4):
+            res["throughput"].setdefault(srv.name, {})[str(clients)] = throughput(srv, [queries[q] for q in ok], clients, count, cfg["cap"])
+            print(f"[{size}] throughput {srv.name} x{clients}: {res['throughput'][srv.name][str(clients)]:.1f} req/s", flush=True)
+
+    for srv in servers:
+        own, tree = proc_tree_hwm(srv.proc.pid)
+        res["memory"][srv.name] = {"process": own, "tree": tree}
+        srv.stop()
+    if runner:
+        res["memory"]["rdflib"] = {"process": runner.hwm(), "tree": runner.hwm()}
+        runner.stop()
+    nquads.unlink(missing_ok=True)
+    return res
+
+
+def throughput(srv: Server, texts: list[str], clients: int, count: int, cap: float) -> float:
+    lock = threading.Lock()
+    state = {"next": 0, "failed": 0}
+
+    def client():
+        session = requests.Session()
+        accept = {}
+        while True:
+            with lock:
+                i = state["next"]
+                state["next"] += 1
+            if i >= count:
+                break
+            text = texts[i % len(texts)]
+            if text not in accept:
+                accept[text] = "application/n-triples" if is_graph_query(text) else "application/sparql-results+json"
+            try:
+                r = session.post(srv.url, data={"query": text}, headers={"Accept": accept[text]}, timeout=cap)
+                _ = r.content
+                if r.status_code != 200:
+                    state["failed"] += 1
+            except requests.RequestException:
+                state["failed"] += 1
+        session.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    if state["failed"]:
+        print(f"  ({srv.name}: {state['failed']} of {count} requests failed)", flush=True)
+    return count / seconds
+
+
+def machine() -> dict:
+    from importlib.metadata import version, PackageNotFoundError
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = next((int(l.split()[1]) * 1024 for l in Path("/proc/meminfo").read_text().splitlines()
+                if l.startswith("MemTotal")), 0)
+    versions = {}
+    for pkg in ("partnergraph", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "pyshacl", "pyshacl-turbo",
+                "flask", "waitress", "requests", "uvicorn", "fastapi", "psutil"):
+        try:
+            versions[pkg] = version(pkg)
+        except PackageNotFoundError:
+            versions[pkg] = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_bytes": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "versions": versions, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "loadavg_start": os.getloadavg()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--sizes")
+    ap.add_argument("--skip-validation", action="store_true")
+    ap.add_argument("--skip-queries", action="store_true")
+    args = ap.parse_args()
+    cfg = {"reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3, "tp_requests": 200, "cap": 30.0,
+           "rdflib_max": 100_000, "rdflib_tp_budget": 120, "validate_cap": 900, "sizes": ["10k", "100k", "1m"]}
+    if args.quick:
+        cfg.update(reps=5, rdflib_reps=2, load_reps=1, startup_reps=3, tp_requests=60, cap=10.0,
+                   rdflib_tp_budget=40, validate_cap=180, sizes=["10k", "100k"])
+    if args.sizes:
+        cfg["sizes"] = args.sizes.split(",")
+    cfg["mode"] = "quick" if args.quick else "full"
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = {"machine": machine(), "config": cfg, "sizes": {}}
+    queries = query_set()
+    out["queries"] = queries
+    if not args.skip_queries:
+        for size in cfg["sizes"]:
+            out["sizes"][size] = bench_size(size, cfg, queries)
+            (RESULTS / "results.json").write_text(json.dumps(out, indent=1))
+    out["machine"]["loadavg_end"] = os.getloadavg()
+    if not args.skip_queries:
+        (RESULTS / "results.json").write_text(json.dumps(out, indent=1))
+    if not args.skip_validation:
+        subprocess.run([PY, str(BENCH / "validation.py"), "--sizes", ",".join(cfg["sizes"]),
+                        "--cap", str(cfg["validate_cap"])], cwd=ROOT, check=True)
+    subprocess.run([PY, str(BENCH / "report.py")], cwd=ROOT, check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Validation at scale: time and peak memory of `partnergraph validate` (pySHACL) at each size,
+pyshacl-turbo on the same graphs, and a check that both report exactly the same violations: on
+the shipped data, on the generated sizes with a few known violations injected, and on the W3C
+SHACL test suite. Every run is a subprocess with a time cap. Writes bench/results/validation.json.
+
+    python bench/validation.py --sizes 10k,100k --cap 180
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = BENCH / "work"
+RESULTS = BENCH / "results"
+BIN = Path(sys.executable).parent
+PY = sys.executable
+CONCEPTS = ["data/concepts.ttl", "data/sdg-goals.ttl", "data/sources.ttl"]
+W3C = Path("/work/shared/w3c-tests/shacl-core-sparql/data-shapes-test-suite/tests")
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+
+# Known defects, one per kind of shape, on resources the generator makes at every size.
+ID = "https://w3id.org/partnergraph/id/"
+PG = "https://w3id.org/partnergraph/ontology#"
+INJECTED = f"""<{ID}project/pr1-1> <{PG}endYear> "1990"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<{ID}partnership/p1-0> <{PG}partner> <{ID}municipality/vushtrri> .
+<{ID}project/pr1-2> <{PG}sdg> <http://metadata.un.org/sdg/18> .
+<{ID}municipality/vaxjo> <{PG}municipalityCode> "780"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{ID}event/e1-0> <http://www.w3.org/2000/01/rdf-schema#label> "no language" .
+<{ID}project/pr1-3> <{PG}undeclaredTerm> "x" .
+<{ID}Bad_Iri/x> <http://www.w3.org/2000/01/rdf-schema#label> "bad"@en .
+<{ID}membership/m1> <{PG}role> <{ID}concept/status-active> .
+"""
+
+
+def run_capped(cmd: list[str], cap: float) -> dict:
+    """Wall time, peak RSS (ru_maxrss of the child, by wait4) and exit status; killed at the cap."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = started + cap
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            seconds = time.perf_counter() - started
+            out = proc.stdout.read().decode("utf-8", "replace")
+            err = proc.stderr.read().decode("utf-8", "replace")
+            return {"seconds": seconds, "max_rss": usage.ru_maxrss * 1024, "exit": os.waitstatus_to_exitcode(status),
+                    "stdout": out, "stderr": err[-1500:], "timeout": False}
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, _, usage = os.wait4(proc.pid, 0)
+            return {"seconds": cap, "max_rss": usage.ru_maxrss * 1024, "exit": None, "timeout": True,
+                    "stdout": "", "stderr": ""}
+        time.sleep(0.05)
+
+
+def normalise_cli(report: dict) -> list[list]:
+    sys.path.insert(0, str(BENCH))
+    from shacl_engine import normalise
+    return normalise(report["violations"])
+
+
+def compare(name: str, files: list[str], cap: float, turbo: bool) -> dict:
+    entry: dict = {"name": name, "files": files}
+    cli = run_capped([str(BIN / "partnergraph"), "validate", *files, "--format", "json"], cap)
+    entry["pyshacl"] = {k: cli[k] for k in ("seconds", "max_rss", "exit", "timeout")}
+    pyshacl_set = None
+    if not cli["timeout"] and cli["exit"] in (0, 1):
+        report = json.loads(cli["stdout"])
+        pyshacl_set = normalise_cli(report)
+        entry["pyshacl"]["violations"] = len(pyshacl_set)
+        entry["triples"] = report["triples"]
+    elif not cli["timeout"]:
+        entry["pyshacl"]["error"] = cli["stderr"][-500:]
+    if turbo:
+        out = WORK / f"turbo-{name}.json"
+        t = run_capped([PY, str(BENCH / "shacl_engine.py"), "turbo", str(out), *files], cap)
+        entry["turbo"] = {k: t[k] for k in ("seconds", "max_rss", "exit", "timeout")}
+        if not t["timeout"] and t["exit"] == 0:
+            res = json.loads(out.read_text())
+            entry["turbo"].update(violations=len(res["violations"]), validate_seconds=res["validate_seconds"],
+                                  parse_seconds=res["parse_seconds"])
+            if pyshacl_set is not None:
+                same = pyshacl_set == res["violations"]
+                entry["same_report"] = same
+                if not same:
+                    a = {json.dumps(v) for v in pyshacl_set}
+                    b = {json.dumps(v) for v in res["violations"]}
+                    entry["only_pyshacl"] = sorted(a - b)[:10]
+                    entry["only_turbo"] = sorted(b - a)[:10]
+        elif not t["timeout"]:
+            entry["turbo"]["error"] = t["stderr"][-500:]
+    print(f"[validate] {name}: " + json.dumps({k: v for k, v in entry.items() if k in ("pyshacl", "turbo", "same_report")}), flush=True)
+    return entry
+
+
+def w3c_suite(cap: float) -> dict:
+    if not W3C.is_dir():
+        return {"skipped": f"{W3C} is absent"}
+    tests = sorted(str(p) for p in W3C.rglob("*.ttl") if p.name != "manifest.ttl")
+    runs = {}
+    for which in ("pyshacl", "turbo"):
+        out = WORK / f"w3c-{which}.json"
+        r = run_capped([PY, str(BENCH / "shacl_engine.py"), "--w3c", which, str(out), *tests], cap)
+        runs[which] = {"seconds": r["seconds"], "timeout": r["timeout"], "exit": r["exit"],
+                       "results": json.loads(out.read_text()) if out.exists() and r["exit"] == 0 else None}
+        if r["exit"] not in (0, None):
+            runs[which]["error"] = r["stderr"][-500:]
+    summary = {"tests": len(tests), "pyshacl_seconds": runs["pyshacl"]["seconds"], "turbo_seconds": runs["turbo"]["seconds"]}
+    a, b = runs["pyshacl"]["results"], runs["turbo"]["results"]
+    if a is None or b is None:
+        summary["error"] = {k: v.get("error") or ("timeout" if v["timeout"] else None) for k, v in runs.items()}
+        return summary
+    differ = [t for t in tests if a.get(t) != b.get(t)]
+    summary["same"] = len(tests) - len(differ)
+    summary["differ"] = [str(Path(t).relative_to(W3C)) for t in differ]
+    summary["errors_pyshacl"] = sum(1 for t in tests if "error" in a.get(t, {}))
+    summary["errors_turbo"] = sum(1 for t in tests if "error" in b.get(t, {}))
+    print(f"[validate] W3C suite: {summary['same']} of {len(tests)} test files give the same report", flush=True)
+    return summary
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10k,100k")
+    ap.add_argument("--cap", type=float, default=600)
+    args = ap.parse_args()
+    try:
+        import pyshacl_turbo  # noqa: F401
+        turbo = True
+    except ImportError:
+        turbo = False
+    WORK.mkdir(parents=True, exist_ok=True)
+    inject = WORK / "inject.nt"
+    inject.write_text(INJECTED)
+    out = {"cap": args.cap, "turbo_available": turbo, "runs": []}
+    out["runs"].append(compare("shipped-data", ["data"], args.cap, turbo))
+    for size in args.sizes.split(","):
+        data = WORK / f"{size}.nt"
+        if not data.exists():
+            subprocess.run([str(BIN / "partnergraph"), "synth", "--triples", str(SIZES[size]), "--out", str(data)], cwd=ROOT, check=True)
+        out["runs"].append(compare(size, [str(data), *CONCEPTS], args.cap, turbo))
+        out["runs"].append(compare(size + "+injected", [str(data), *CONCEPTS, str(inject)], args.cap, turbo))
+        (RESULTS / "validation.json").write_text(json.dumps(out, indent=1))
+    out["w3c"] = w3c_suite(args.cap) if turbo else {"skipped": "pyshacl-turbo is not installed"}
+    (RESULTS / "validation.json").write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
