@@ -27,3 +27,15 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# make bench [QUICK=1] [SIZES=10k,100k,1m]: the benchmark (bench/run.py), writes bench/REPORT.md
+QUICK       ?=
+SIZES       ?=
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))

@@ -35,8 +35,8 @@ def runner(path: str) -> None:
                     body = result.serialize(format="nt")
                     rows = body.count(b"\n")
                 else:
-                    body = result.serialize(format="json")
-                    rows = len(json.loads(body)["results"]["bindings"]) if result.type == "SELECT" else 1
+                    rows = len(result.bindings) if result.type == "SELECT" else 1
+                    result.serialize(format="json")
             except Exception as err:  # a peer's failure is a result, not a crash of the bench
                 error = f"{type(err).__name__}: {err}"[:300]
                 break

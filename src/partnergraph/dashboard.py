@@ -123,3 +123,27 @@ def sdg_projects(graph, code: str) -> list[tuple[str, str]]:
 __all__ = ["DASHBOARD_CLASSES", "all_labels", "class_counts", "class_members", "projects_per_sdg",
            "partnerships_per_country", "projects_per_year", "partner_network", "sdg_projects", "sdg_goals",
            "LABEL_PROPERTIES", "PG"]
+
+
+def sdg_analytics(graph, lang: str) -> dict:
+    """The SDG panels of the dashboard, from the named queries of the same name (so the CLI,
+    the endpoint and the page give the same answers)."""
+    def rows(name: str) -> list[dict]:
+        return graph.query(name, lang=lang).rows() if name in graph.queries else []
+
+    def grouped(name: str, key: str, label: str) -> list[dict]:
+        groups: dict[str, dict] = {}
+        for row in rows(name):
+            entry = groups.setdefault(row[key], {"iri": row[key], "label": row.get(label) or row[key], "goals": []})
+            entry["goals"].append({"number": int(row["number"]), "label": row.get("goalLabel", ""),
+                                   "projects": int(row["projects"])})
+        return sorted(groups.values(), key=lambda g: str(g["label"]).casefold())
+
+    return {
+        "by_municipality": grouped("sdg-coverage-by-municipality", "municipality", "municipalityLabel"),
+        "by_country": grouped("sdg-coverage-by-country", "country", "countryLabel"),
+        "by_year": grouped("sdg-coverage-by-year", "year", "year"),
+        "pairs": [{"a": int(r["number1"]), "a_label": r["goal1Label"], "b": int(r["number2"]),
+                   "b_label": r["goal2Label"], "projects": int(r["projects"])} for r in rows("sdg-co-occurrence")],
+        "unaddressed": [{"number": int(r["number"]), "label": r["goalLabel"]} for r in rows("goals-without-projects")],
+    }

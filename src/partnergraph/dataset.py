@@ -106,6 +106,11 @@ def vocabularies(graph) -> list[str]:
     return sorted(used)
 
 
+UN_SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. A Knowledge "
+                   "Organization System for the United Nations Sustainable Development Goals. New York, NY. "
+                   "http://metadata.un.org/sdg")
+
+
 def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str, int]):
     """An rdflib Graph describing the dataset; site is the serving root URL (http://host/)."""
     import rdflib
@@ -184,6 +189,28 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         if dump.gzip:
             g.add((dist, dcat.compressFormat, rdflib.URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
         g.add((dist, dcat.byteSize, rdflib.Literal(byte_sizes[dump.filename], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, licence))
+    # The UN SDG KOS: the SDG IRIs and the goals' English titles come from it; cited as its
+    # licence asks.
+    un = rdflib.URIRef("http://metadata.un.org/sdg")
+    g.add((ds, DCTERMS.source, un))
+    g.add((un, DCTERMS.title, rdflib.Literal("A Knowledge Organization System for the United Nations Sustainable "
+                                             "Development Goals", lang="en")))
+    g.add((un, DCTERMS.bibliographicCitation, rdflib.Literal(UN_SDG_CITATION)))
+    for name in names:
+        if "/graph/vocab/" in name:
+            g.add((ds, void.subset, rdflib.URIRef(name)))
+            g.add((rdflib.URIRef(name), DCTERMS.source, un if "sdg" in name else rdflib.URIRef(name)))
+    from .web.alignment import EXPORTS
+    for filename, (_, fmt, title) in EXPORTS.items():
+        url = rdflib.URIRef(site + "alignment/" + filename)
+        dist = rdflib.URIRef(site + "alignment/" + filename + "#distribution")
+        g.add((ds, dcat.distribution, dist))
+        g.add((dist, RDF.type, dcat.Distribution))
+        g.add((dist, DCTERMS.title, rdflib.Literal(title, lang="en")))
+        g.add((dist, dcat.downloadURL, url))
+        g.add((dist, dcat.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" +
+                                                   ("text/csv" if fmt == "csv" else "text/turtle"))))
         g.add((dist, DCTERMS.license, licence))
     endpoint = rdflib.URIRef(site + "sparql#service")
     g.add((ds, dcat.distribution, endpoint))

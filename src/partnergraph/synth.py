@@ -199,6 +199,9 @@ class Generator:
         self.programme = vocab.concept("programmes", "icld-municipal-partnership")
         self.roles = s["roles"]
         self.member_role = vocab.concept("roles", "role-member")
+        self.municipality_statuses = [vocab.concept("statuses", x) for x in
+                                      ("status-seeking-partner", "status-not-active-in-programme", "status-active-in-programme")]
+        self.funders = sorted(vocab.organisations) or [ID + "organisation/icld"]
 
     # -- names and IRIs computed from indices (no lists of resources are kept) ----------------
     @staticmethod
@@ -299,6 +302,8 @@ class Generator:
         w.describe(mun, f"Swedish municipality in Region {reg_name} with municipal partnerships abroad.",
                    f"Svensk kommun i Region {reg_name} med kommunala partnerskap utomlands.")
         w.iri(mun, PROV_DERIVED, self.source())
+        if b and rng.random() < 0.15:  # a municipality's own status in the programme
+            w.iri(mun, PG + "status", self.municipality_statuses[rng.randrange(len(self.municipality_statuses))])
         foreign = []
         for k in range(2):
             f, f_name, ci = self.foreign(2 * b + k)
@@ -373,9 +378,21 @@ class Generator:
             if rng.random() < 0.5:
                 w.iri(pr, PG + "participantCategory", rng.choice(v["participant-categories"]))
             start = rng.randint(2000, 2024)
-            w.typed(pr, PG + "startYear", str(start), XSD + "gYear")
-            if rng.random() < 0.8:
-                w.typed(pr, PG + "endYear", str(start + rng.randint(0, 3)), XSD + "gYear")
+            period = rng.random()
+            if period < 0.05:
+                pass  # no period: a data gap the data-gaps query finds
+            elif period < 0.1:
+                w.typed(pr, PG + "durationYears", str(rng.randint(1, 3)), XSD + "integer")
+            else:
+                w.typed(pr, PG + "startYear", str(start), XSD + "gYear")
+                if period < 0.8:
+                    w.typed(pr, PG + "endYear", str(start + rng.randint(0, 3)), XSD + "gYear")
+            if rng.random() < 0.5:
+                w.iri(pr, PG + "fundedBy", self.funders[rng.randrange(len(self.funders))])
+            if rng.random() < 0.3:
+                w.iri(pr, PG + "projectOwner", mun)
+            if rng.random() < 0.2:
+                w.iri(pr, PG + "participant", self.organisation(rng.randrange(self.n_orgs))[0])
             if rng.random() < 0.3:
                 w.typed(pr, PG + "numberOfParticipants", str(rng.randint(5, 200)), XSD + "integer")
             if k >= 3 and rng.random() < 0.3:

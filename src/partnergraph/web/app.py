@@ -46,6 +46,8 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     app.register_blueprint(pages.bp)
     from . import site  # noqa: E402
     app.register_blueprint(site.bp)
+    from . import alignment
+    app.register_blueprint(alignment.bp)
     return app
 
 

@@ -197,7 +197,7 @@ def index():
                            (goal_table.get(str(n)) or {}).get("colour"), f"/sdg/{n}", short=str(n))
                 for n in range(1, 18)]
     sdg_chart = charts.bar_chart(sdg_bars, translate("chart_sdg", lang), translate("chart_sdg_desc", lang),
-                                 "chart-sdg", label_width=290, number_format=number, max_label=40)
+                                 "chart-sdg", label_width=300, number_format=number, max_label=40)
 
     per_country = dashboard.partnerships_per_country(graph, base_iri())
     country_bars = sorted((charts.Bar(labels.get(c, c), n, None, href(c)) for c, n in per_country.items()),
@@ -219,9 +219,11 @@ def index():
     network_chart = charts.network_chart(left, right, edges, translate("chart_network", lang),
                                          translate("chart_network_desc", lang), "chart-network",
                                          left_heading=translate("in_sweden", lang), right_heading=translate("abroad", lang))
+    analytics = app_cache(f"sdg-analytics-{lang}", lambda: dashboard.sdg_analytics(graph, lang))
     return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
                            year_chart=year_chart, undated=undated, network_chart=network_chart,
-                           sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns)
+                           sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns,
+                           analytics=analytics, goal_table=goal_table)
 
 
 def format_number_lang(n, lang):
