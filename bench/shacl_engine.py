@@ -22,8 +22,8 @@ def normalise(violations) -> list[list]:
         if text is None:
             return None
         return "_:b" if (text.startswith("_:") or (len(text) > 20 and text.startswith("N") and " " not in text and "/" not in text)) else text
-    return sorted([term(v["focus"]), term(v["path"]), term(v["value"]), v["component"], v["severity"], v["message"]]
-                  for v in violations)
+    return sorted(([term(v["focus"]), term(v["path"]), term(v["value"]), v["component"], v["severity"], v["message"]]
+                   for v in violations), key=lambda row: [str(x) for x in row])
 
 
 def engine(name: str):
@@ -36,12 +36,12 @@ def engine(name: str):
 
 def project(data_files: list[str], which: str) -> dict:
     import rdflib
-    from partnergraph.validate import parse_graph, violations_from
+    from partnergraph.validate import parse_graph, rdf_files, violations_from
     started = time.perf_counter()
     combined = parse_graph(ROOT / "ontology/partnergraph.ttl")
     subject_files: dict = {}
-    for f in data_files:
-        combined += parse_graph(Path(f))
+    for f in rdf_files(data_files):
+        combined += parse_graph(f)
     shapes = parse_graph(ROOT / "ontology/shapes.ttl")
     parsed = time.perf_counter()
     conforms, results, _ = engine(which)(data_graph=combined, shacl_graph=shapes, inference="none", advanced=True,

@@ -60,3 +60,34 @@ def test_https_form_accepted_in_queries(graph):
     https = graph.select("SELECT ?p WHERE { ?p <https://w3id.org/partnergraph/ontology#sdg> <https://metadata.un.org/sdg/4> }")
     http = graph.select("SELECT ?p WHERE { ?p <https://w3id.org/partnergraph/ontology#sdg> <http://metadata.un.org/sdg/4> }")
     assert https == http and len(http) == 3  # skills gaps, sustainability education, SEKOS 2 (000)
+
+
+@needs_un
+def test_goal_page_lists_targets_indicators_partnerships_and_municipalities():
+    from partnergraph.web.app import create_app
+    app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, "VOCAB": [str(UN_SDG)]})
+    text = app.test_client().get("/sdg/4").get_data(as_text=True)
+    # the UN's target 4.1 and indicator 4.1.1 under goal 4
+    assert 'href="/sdg/4.1"' in text and "4.1.1" in text
+    # 000: SEKOS 2 (goal 4) belongs to the Växjö–Vushtrri partnership; Växjö is its Swedish partner
+    assert "SEKOS 2" in text and "Växjö – Vushtrri" in text and 'href="/page/municipality/vaxjo"' in text
+    assert 'href="http://metadata.un.org/sdg/4"' in text
+    app.extensions["partnergraph"].close()
+
+
+def test_alignment_exports(client):
+    import csv
+    import io
+    import rdflib
+    response = client.get("/alignment/project-sdg.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    # 000 tags SEKOS 2 with goal 4 ("4 - Quality education")
+    sekos = [r for r in rows if r["project"].endswith("/project/sekos-2")]
+    assert sekos and sekos[0]["sdg"] == "http://metadata.un.org/sdg/4"
+    assert sekos[0]["goalTitleEn"] == "Quality education" and sekos[0]["goalTitleSv"] == "God utbildning för alla"
+    mapping = rdflib.Graph().parse(data=client.get("/alignment/sdg-mapping.ttl").data, format="turtle")
+    assert (rdflib.URIRef("http://metadata.un.org/sdg/4"), rdflib.URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+            rdflib.URIRef("http://www.wikidata.org/entity/Q53581209")) in mapping
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "/alignment/project-sdg.csv" in void and "Joshi" in void

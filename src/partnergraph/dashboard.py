@@ -147,3 +147,30 @@ def sdg_analytics(graph, lang: str) -> dict:
                    "b_label": r["goal2Label"], "projects": int(r["projects"])} for r in rows("sdg-co-occurrence")],
         "unaddressed": [{"number": int(r["number"]), "label": r["goalLabel"]} for r in rows("goals-without-projects")],
     }
+
+
+def sdg_linked(graph, goal_iri: str) -> dict[str, list[str]]:
+    """Partnerships and municipalities that address a goal through their projects."""
+    linked: dict[str, list[str]] = {"partnership": [], "municipality": []}
+    for row in graph.select(rq.load("sdg-linked"), {"goal": ("iri", goal_iri)}):
+        bucket = linked[row["kind"]["value"]]
+        if row["resource"]["value"] not in bucket:
+            bucket.append(row["resource"]["value"])
+    return linked
+
+
+def sdg_targets(graph, goal_iri: str) -> list[dict]:
+    """The UN's targets of a goal with their indicators (empty without the UN vocabulary)."""
+    targets: dict[str, dict] = {}
+    for row in graph.select(rq.load("sdg-targets"), {"goal": ("iri", goal_iri)}):
+        code = row["targetCode"]["value"]
+        target = targets.setdefault(code, {"iri": row["target"]["value"], "code": code,
+                                           "label": row.get("targetLabel", {}).get("value", ""), "indicators": {}})
+        if "indicator" in row:
+            ind_code = row.get("indicatorCode", {}).get("value") or row["indicator"]["value"].rsplit("/", 1)[-1]
+            target["indicators"][ind_code] = row.get("indicatorLabel", {}).get("value", "")
+
+    def key(code: str):
+        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
+    return [dict(t, indicators=sorted(t["indicators"].items(), key=lambda kv: key(kv[0])))
+            for t in sorted(targets.values(), key=lambda t: key(t["code"]))]

@@ -165,7 +165,14 @@ def sdg(code: str):
     labels = app_cache(f"labels-{current_lang()}", lambda: dashboard.all_labels(graph, current_lang()))
     listed = [{"iri": p, "label": labels.get(p, p), "via": s, "via_code": iris.sdg_code(s)} for p, s in projects]
     listed.sort(key=lambda p: p["label"].casefold())
-    return resource_page(iri, None, {"sdg_code": code, "sdg_goal": goal, "sdg_projects": listed})
+    goal_iri = iris.SDG_NS + code.split(".")[0]
+    linked = dashboard.sdg_linked(graph, goal_iri) if "." not in code else {"partnership": [], "municipality": []}
+    linked_items = {kind: sorted(({"iri": r, "label": labels.get(r, r)} for r in resources),
+                                 key=lambda item: item["label"].casefold())
+                    for kind, resources in linked.items()}
+    targets = dashboard.sdg_targets(graph, iri) if "." not in code else []
+    return resource_page(iri, None, {"sdg_code": code, "sdg_goal": goal, "sdg_projects": listed,
+                                     "sdg_linked": linked_items, "sdg_targets": targets})
 
 
 @bp.route("/graph/<path:name>")
