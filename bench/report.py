@@ -112,6 +112,9 @@ def svg_plot(res) -> str:
 
 def main() -> None:
     res = json.loads((RESULTS / "results.json").read_text())
+    # every size measured so far (a quick run does not erase the 1M figures of an earlier full run)
+    res["sizes"] = {s: json.loads((RESULTS / f"size-{s}.json").read_text()) for s in ORDER
+                    if (RESULTS / f"size-{s}.json").exists()}
     val = json.loads((RESULTS / "validation.json").read_text()) if (RESULTS / "validation.json").exists() else None
     m, cfg = res["machine"], res["config"]
     rows = summary_rows(res)
@@ -136,6 +139,8 @@ def main() -> None:
     w("Ratios per size: geometric means over the queries (named queries with their defaults plus the standard shapes). "
       "`pg/ox` above 1 means partnergraph is slower than Oxigraph's server; `rdflib-endpoint/pg` and `rdflib/pg` "
       "above 1 mean the rdflib peer is slower than partnergraph.\n")
+    w("Sizes measured: " + "; ".join(f"{k}: {v['date']}, {v['config']['mode']} mode, {v['config']['reps']} runs per query"
+                                     for k, v in res["sizes"].items() if "config" in v) + ".\n")
     w("| size | quads in store | latency pg/ox (median) | worst query pg/ox | p95 pg/ox | rdflib-endpoint/pg | rdflib/pg | throughput pg/ox, 1 client | 4 clients |")
     w("|---|---|---|---|---|---|---|---|---|")
     for x in rows:
@@ -266,7 +271,8 @@ def main() -> None:
       "fixed cost of about 1 ms of client time is in every figure, which flatters the slower system's ratio for fast "
       "queries. For rdflib it is `Graph.query` plus serialisation to SPARQL JSON (or N-Triples) in process, no HTTP.\n"
       "- **Throughput** is a fixed count of requests round-robin over the query mix (the queries partnergraph and "
-      "Oxigraph both answer); with 4 clients on 2 cores the client threads take a share of the CPU, so the figure is "
+      "Oxigraph both answer), in interleaved rounds (each system with 1 client, then each with 4, repeated), the median "
+      "round per system; the mix is dominated by the slow named queries, so it measures the engine more than HTTP; with 4 clients on 2 cores the client threads take a share of the CPU, so the figure is "
       "a lower bound for every system.\n"
       "- **Parameters**: the protocol has no bindings, so every system gets the same text: the named query with its "
       "default parameters as an inline `VALUES` block at the start of the outermost `WHERE` group (`bench/run.py`, "

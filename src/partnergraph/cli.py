@@ -233,6 +233,55 @@ def stats(store, data) -> None:
     graph.close()
 
 
+# -- export -------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False))
+@store_option
+@data_option
+@click.option("--vocab", multiple=True, help="External vocabularies (files or URLs) to include, e.g. the UN SDG KOS.")
+@click.option("--base-url", help="Public URL of the exported site, for absolute links in VoID/DCAT (default: relative links).")
+@click.option("--live-url", help="Root URL of a running partnergraph server: the SPARQL and search links go there "
+                                 "(default: note pages, as a static host has neither).")
+@click.option("--lang", "langs", type=click.Choice(["both", "en", "sv"]), default="both", show_default=True,
+              help="Languages of the pages (en at the top, sv under sv/).")
+@click.option("--index-links", is_flag=True, help="Links to pages end in index.html (for browsing from file://).")
+@click.option("--no-validate", is_flag=True, help="Export without checking the SHACL shapes first.")
+def export(out_dir, store, data, vocab, base_url, live_url, langs, index_links, no_validate) -> None:
+    """Write a static linked-data site to DIR: every resource page (English and Swedish), its data in
+    Turtle, JSON-LD, N-Triples and RDF/XML, the dashboard, class and SDG pages, the ontology and shapes,
+    the named queries, VoID/DCAT, the dumps, and nginx.conf and .htaccess for the /id/ redirects.
+    Every link is relative: DIR can be served by any static host, under any path."""
+    from .export import ExportError, export_site
+    from .web.app import create_app
+
+    overrides = {"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}
+    graph = _open_graph(store, None, data, vocab, validate=not no_validate)
+    app = create_app(overrides, graph=graph)
+    state = {"bar": None}
+
+    def progress(path, done, total):
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label="Exporting", file=sys.stderr,
+                                             item_show_func=lambda p: p or "")
+            state["bar"].__enter__()
+        bar = state["bar"]
+        bar.length = max(bar.length, total)
+        bar.update(done - bar.pos, path)
+
+    try:
+        summary = export_site(app, out_dir, progress if sys.stderr.isatty() else None,
+                              langs=("en", "sv") if langs == "both" else (langs,), base_url=base_url,
+                              live_url=live_url, explicit_index=index_links)
+    except (ExportError, OSError) as err:
+        _fail(str(err), 1)
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+        graph.close()
+    click.echo(summary.line())
+
+
 # -- publish ------------------------------------------------------------------------------
 
 @main.command()

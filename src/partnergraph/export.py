@@ -96,16 +96,19 @@ def _file(out: str, path: str, query: tuple = ()) -> Target:
     return Target(out, out, path, tuple(query))
 
 
-def target_for(url: str, lang: str, live_url: str | None = None) -> Target | str | None:
-    """The export file for an internal URL ('/page/x/y?lang=sv'); a string when the link should
-    point elsewhere (the live server); None when it is not a site URL (external, fragment)."""
+def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) -> Target | str | None:
+    """The export file for an internal URL ('/page/x/y?lang=sv') linked from a page in lang; a
+    string when the link should point elsewhere (the live server); None when it is not a site URL
+    (external, fragment). A link to a language not exported stays in lang."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
     path = parts.path
     args = dict(parse_qsl(parts.query, keep_blank_values=True))
     chosen = args.pop("lang", None)
-    lang = chosen if chosen in LANGS else lang
+    if chosen not in langs:
+        chosen = None
+    lang = chosen or lang
     fmt = args.pop("format", None)
 
     if path in ("/sparql", "/search") or path.startswith(("/sparql/", "/search/")):
@@ -214,8 +217,9 @@ def links_in(text: str) -> list[str]:
 
 def resource_iris(graph, base: str) -> list[str]:
     """Every IRI under {base}id/ that is the subject of a triple."""
-    rows = graph.select('SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix)) } '
-                        'ORDER BY ?s', {"prefix": ("literal", base + "id/", None, None)})
+    import json
+    rows = graph.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), %s)) } ORDER BY ?s"
+                        % json.dumps(base + "id/"))
     return [r["s"]["value"] for r in rows]
 
 
@@ -270,7 +274,7 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
 
     for url in seed_urls(app):
         for lang in langs:
-            t = target_for(url, lang, live_url)
+            t = target_for(url, lang, live_url, langs)
             if isinstance(t, Target):
                 enqueue(t)
 
@@ -280,7 +284,7 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
     while queue:
         target = queue.popleft()
         if target.note:
-            body = note_page(target.note, target.lang or "en", target.link, live_url, explicit_index).encode("utf-8")
+            body = note_page(target.note, target.lang or "en", target.link, explicit_index, langs).encode("utf-8")
         elif target.path == "/.well-known/void" and not target.html:
             body = void_bytes(app, dict(target.query).get("format", "turtle"), base_url, live_url)
         else:
@@ -298,7 +302,7 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
             def rewrite(value: str, target=target, from_dir=from_dir) -> str:
                 if value.startswith("#"):
                     return value
-                mapped = target_for(value, target.lang or "en", live_url)
+                mapped = target_for(value, target.lang or "en", live_url, langs)
                 if mapped is None:
                     return value
                 if isinstance(mapped, str):
@@ -395,7 +399,7 @@ _NOTE_LINKS = {"en": (("/", "Dashboard"), ("/queries", "Named queries"), ("/dump
                "sv": (("/", "Översikt"), ("/queries", "Namngivna frågor"), ("/dumps/", "Nedladdningar"))}
 
 
-def note_page(name: str, lang: str, link: str, live_url: str | None, explicit_index: bool) -> str:
+def note_page(name: str, lang: str, link: str, explicit_index: bool, langs=LANGS) -> str:
     title, text = _NOTES[name][lang]
     from_dir = link.rstrip("/")
     def rel(url):
@@ -403,13 +407,14 @@ def note_page(name: str, lang: str, link: str, live_url: str | None, explicit_in
         return relative(t.link, from_dir, explicit_index)
     items = " · ".join(f'<a href="{html.escape(rel(u))}">{html.escape(label)}</a>' for u, label in _NOTE_LINKS[lang])
     other = "sv" if lang == "en" else "en"
-    switch = html.escape(rel(f"/{name}?lang={other}"))
+    switch = (f'<p class="lang-switch"><a href="{html.escape(rel(f"/{name}?lang={other}"))}" hreflang="{other}">'
+              f'{"Svenska" if other == "sv" else "English"}</a></p>') if other in langs else ""
     return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{html.escape(title)} · partnergraph</title>\n'
             f'<link rel="stylesheet" href="{html.escape(rel("/static/style.css"))}">\n</head>\n<body>\n'
             f'<header class="site"><a class="brand" href="{html.escape(rel("/"))}">partnergraph</a>'
-            f'<p class="lang-switch"><a href="{switch}" hreflang="{other}">{"Svenska" if other == "sv" else "English"}</a></p></header>\n'
+            f'{switch}</header>\n'
             f'<main id="content">\n<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>\n<p>{items}</p>\n'
             f'</main>\n</body>\n</html>\n')
 
@@ -432,9 +437,9 @@ NGINX_CONF = r"""# partnergraph static site: nginx snippet (written by `partnerg
 
 absolute_redirect off;
 
-location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_.-]+?)\.(?<pg_ext>ttl|jsonld|nt|rdf)$ {
+location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_-]+)\.(?<pg_ext>ttl|jsonld|nt|rdf)$ {
     add_header Vary Accept always;
-    return 303 $pg_base/data/$pg_res.$pg_ext;
+    return 303 ${pg_base}data/$pg_res.$pg_ext;
 }
 
 location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_-]+)/?$ {
@@ -447,7 +452,7 @@ location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_-]+)/?$ {
     if ($http_accept = "") { set $pg_target data/$pg_res.ttl; }
     if ($http_accept ~* "^\*/\*$") { set $pg_target data/$pg_res.ttl; }
     if ($http_accept ~* "text/html|application/xhtml\+xml") { set $pg_target page/$pg_res/; }
-    return 303 $pg_base$pg_target;
+    return 303 ${pg_base}$pg_target;
 }
 
 location ~ ^(?<pg_base>.*/)(?<pg_doc>ontology|shapes|\.well-known/void)$ {
@@ -461,11 +466,11 @@ location ~ ^(?<pg_base>.*/)(?<pg_doc>ontology|shapes|\.well-known/void)$ {
     if ($http_accept ~* "application/n-triples") { set $pg_target $pg_doc.nt; }
     if ($http_accept ~* "text/turtle") { set $pg_target $pg_doc.ttl; }
     if ($http_accept ~* "text/html|application/xhtml\+xml") { set $pg_target $pg_doc/; }
-    return 303 $pg_base$pg_target;
+    return 303 ${pg_base}$pg_target;
 }
 
 location ~ ^(?<pg_base>.*/)graph/(?<pg_graph>[A-Za-z0-9_-]+)$ {
-    return 303 $pg_base/graph/$pg_graph.ttl;
+    return 303 ${pg_base}graph/$pg_graph.ttl;
 }
 
 location ~ \.ttl$    { types { } default_type "text/turtle; charset=utf-8"; }
