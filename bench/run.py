@@ -315,6 +315,32 @@ def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - started, done
 
 
+def fmt_s(v) -> str:
+    return "not run" if v is None else f"{v:.2f} s"
+
+
+def fixed_ontology() -> Path:
+    """ontology/ with the rules of bench/rules-fixed/ in place of the shipped ones of the same name."""
+    target = WORK / "ontology-fixed"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "ontology", target)
+    for rule in (BENCH / "rules-fixed").glob("*.rq"):
+        shutil.copy(rule, target / "rules" / rule.name)
+    return target
+
+
+def same_inferred(a: Path, b: Path) -> bool:
+    import pyoxigraph
+    from partnergraph import iris
+    graph = pyoxigraph.NamedNode(iris.DEFAULT_BASE + iris.INFERRED_GRAPH)
+    sets = []
+    for d in (a, b):
+        st = pyoxigraph.Store.read_only(str(d))
+        sets.append({str(q) for q in st.quads_for_pattern(None, None, None, graph)})
+        del st
+    return sets[0] == sets[1] and len(sets[0]) > 0
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -331,7 +357,31 @@ def synth(size: str) -> Path:
     return out
 
 
-def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
+def bench_size(size: str, cfg: dict, queries: dict[str, str], previous: dict | None = None) -> dict:
+    cleanup: list = []
+    try:
+        return _bench_size(size, cfg, queries, previous, cleanup)
+    finally:
+        for srv in cleanup:  # also after an error or Ctrl-C: stop every process this size started
+            srv.stop()
+
+
+def predicted_timeout(previous: dict | None, size: str, qname: str, system: str, cap: float) -> str | None:
+    """A query an rdflib peer needed more than cap / (size ratio) for at the previous size would
+    pass the cap here (rdflib's cost grows at least linearly): skip it rather than wait for it."""
+    if not previous:
+        return None
+    before = previous["latency"].get(qname, {})
+    factor = SIZES[size] / SIZES[previous["size"]]
+    if system in before.get("errors", {}):
+        return f"not run: failed or timed out at {previous['size']}"
+    m = (before.get(system) or {}).get("median")
+    if m is not None and m * factor > cap:
+        return f"timeout predicted: {m:.2f} s at {previous['size']} x {factor:g}"
+    return None
+
+
+def _bench_size(size: str, cfg: dict, queries: dict[str, str], previous: dict | None, cleanup: list) -> dict:
     res: dict = {"size": size, "requested_triples": SIZES[size], "load": {}, "startup": {}, "latency": {},
                  "throughput": {}, "memory": {}, "skipped": {}, "rows": {}}
     data = synth(size)
@@ -339,21 +389,41 @@ def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
     pg_store, ox_store, ox_tmp = WORK / f"pg-{size}", WORK / f"ox-{size}", WORK / f"ox-tmp-{size}"
     nquads = WORK / f"{size}-union.nq"
 
-    # load times: the same input file for partnergraph and Oxigraph
+    # load times: the same input file for partnergraph and Oxigraph. partnergraph with the shipped
+    # rules only up to shipped_rules_max (one rule is quadratic, see bench/rules-fixed/), and with
+    # the proposed rule at every size; at larger sizes the served store is the one with the
+    # proposed rule (the same triples: checked where both run).
+    fixed_dir = fixed_ontology()
+    pg_fixed = WORK / f"pg-fixed-{size}"
+    shipped = SIZES[size] <= cfg["shipped_rules_max"]
     reps = cfg["load_reps"] if SIZES[size] <= 100_000 else 1
-    pg_times, ox_times = [], []
+    pg_times, fixed_times, ox_times = [], [], []
     for _ in range(reps):
-        for d in (pg_store, ox_tmp):
+        for d in (pg_store, pg_fixed, ox_tmp):
             shutil.rmtree(d, ignore_errors=True)
-        t, done = timed([str(BIN / "partnergraph"), "load", str(data), "--store", str(pg_store), "--no-validate"])
-        pg_times.append(t)
-        res["load"]["partnergraph_summary"] = done.stdout.strip()
+        if shipped:
+            t, done = timed([str(BIN / "partnergraph"), "load", str(data), "--store", str(pg_store), "--no-validate"])
+            pg_times.append(t)
+            res["load"]["partnergraph_summary"] = done.stdout.strip()
+        t, done = timed([str(BIN / "partnergraph"), "load", str(data), "--store", str(pg_fixed), "--no-validate",
+                         "--ontology-dir", str(fixed_dir)])
+        fixed_times.append(t)
+        res["load"]["partnergraph_fixed_summary"] = done.stdout.strip()
         t, _ = timed([str(BIN / "oxigraph"), "load", "--location", str(ox_tmp), "--file", str(data)])
         ox_times.append(t)
     shutil.rmtree(ox_tmp, ignore_errors=True)
-    res["load"]["partnergraph"] = statistics.median(pg_times)
+    res["load"]["partnergraph"] = statistics.median(pg_times) if pg_times else None
+    res["load"]["partnergraph_fixed_rule"] = statistics.median(fixed_times)
     res["load"]["oxigraph"] = statistics.median(ox_times)
-    print(f"[{size}] load: partnergraph {res['load']['partnergraph']:.2f} s, oxigraph {res['load']['oxigraph']:.2f} s", flush=True)
+    if shipped:
+        res["load"]["rules_same_triples"] = same_inferred(pg_store, pg_fixed)
+        shutil.rmtree(pg_fixed, ignore_errors=True)
+    else:
+        shutil.rmtree(pg_store, ignore_errors=True)
+        pg_fixed.rename(pg_store)
+        res["load"]["served_store"] = "built with the proposed rule (bench/rules-fixed/)"
+    print(f"[{size}] load: partnergraph {fmt_s(res['load']['partnergraph'])} (proposed rule {res['load']['partnergraph_fixed_rule']:.2f} s), "
+          f"oxigraph {res['load']['oxigraph']:.2f} s; rules give the same triples: {res['load'].get('rules_same_triples', '-')}", flush=True)
 
     # the same quads for the peers: a dump of partnergraph's store (data, ontology, shapes, inferred)
     import pyoxigraph
@@ -373,6 +443,7 @@ def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
     servers = [PartnergraphServer(free_port(), pg_store), OxigraphServer(free_port(), ox_store, cfg["cap"])]
     if use_rdflib:
         servers.append(RdflibEndpointServer(free_port(), nquads))
+    cleanup.extend(servers)
     # start-up on the prebuilt store: start, first 200, stop; the last start stays up
     for srv in servers:
         times = []
@@ -386,6 +457,7 @@ def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
     runner = None
     if use_rdflib:
         runner = RdflibRunner(nquads)
+        cleanup.append(runner)
         runner.start()
         res["load"]["rdflib"] = runner.load_seconds
         res["rdflib_triples"] = runner.triples
@@ -396,7 +468,13 @@ def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
     for qname, text in queries.items():
         lat = {s: [] for s in systems}
         rows, errors = {}, {}
+        for peer in ("rdflib-endpoint", "rdflib"):
+            why = predicted_timeout(previous, size, qname, peer, cfg["cap"]) if peer in systems else None
+            if why:
+                errors[peer] = why
         for srv in servers:
+            if srv.name in errors:
+                continue
             try:
                 status, n, err = srv.query(text, cfg["cap"])
                 rows[srv.name] = n
@@ -425,7 +503,7 @@ def bench_size(size: str, cfg: dict, queries: dict[str, str]) -> dict:
                     lat[srv.name].append(time.perf_counter() - started)
                 else:
                     errors[srv.name] = f"HTTP {status}: {err}"
-        if runner:
+        if runner and "rdflib" not in errors:
             out = runner.run(text, 1, cfg["cap"])  # the warm-up alone: a time-out costs one cap
             if not out["error"]:
                 out = runner.run(text, slow_reps, cfg["cap"])
@@ -542,23 +620,33 @@ def main() -> None:
     ap.add_argument("--sizes")
     ap.add_argument("--skip-validation", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--reps", type=int, help="runs per query (after a warm-up)")
+    ap.add_argument("--tp-requests", type=int, help="requests per throughput round")
+    ap.add_argument("--tp-rounds", type=int, help="throughput rounds")
+    ap.add_argument("--cap", type=float, help="seconds a query may take before it counts as a time-out")
     args = ap.parse_args()
-    cfg = {"tp_rounds": 3, "reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3, "tp_requests": 200, "cap": 30.0,
+    cfg = {"shipped_rules_max": 100_000, "tp_rounds": 3, "reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3, "tp_requests": 200, "cap": 30.0,
            "rdflib_max": 100_000, "rdflib_tp_budget": 120, "validate_cap": 900, "sizes": ["10k", "100k", "1m"]}
     if args.quick:
         cfg.update(reps=5, rdflib_reps=2, load_reps=1, startup_reps=3, tp_requests=40, cap=5.0,
                    rdflib_tp_budget=40, validate_cap=180, sizes=["10k", "100k"])
     if args.sizes:
         cfg["sizes"] = args.sizes.split(",")
+    for key in ("reps", "tp_requests", "tp_rounds", "cap"):
+        if getattr(args, key) is not None:
+            cfg[key] = getattr(args, key)
     cfg["mode"] = "quick" if args.quick else "full"
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = {"machine": machine(), "config": cfg, "sizes": {}}
     queries = query_set()
     out["queries"] = queries
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: stop the servers
+    previous = None
     if not args.skip_queries:
         for size in cfg["sizes"]:
-            one = bench_size(size, cfg, queries)
+            one = bench_size(size, cfg, queries, previous)
+            previous = one
             one["config"] = {k: cfg[k] for k in ("mode", "reps", "rdflib_reps", "tp_requests", "tp_rounds", "cap")}
             one["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             one["loadavg"] = os.getloadavg()

@@ -74,6 +74,9 @@ def test_named_query_runs_with_defaults(graph, name):
     query = graph.queries[name]
     assert query.title and query.description
     result = graph.query(name)
+    if result.kind == "graph":  # CONSTRUCT queries (the SKOS mapping): a graph with triples
+        assert len(result.to_graph()) > 0
+        return
     assert result.kind == "results"
     assert result.variables
     for param in query.parameters:
@@ -93,6 +96,10 @@ def test_named_query_is_valid_with_parameters_unbound(graph, name):
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_named_query_output_is_stable(graph, name):
+    if graph.query(name).kind == "graph":  # a CONSTRUCT: the same graph each time, order is moot
+        from rdflib.compare import isomorphic
+        assert isomorphic(graph.query(name).to_graph(), graph.query(name).to_graph())
+        return
     assert rows(graph, name) == rows(graph, name)
     assert "ORDER BY" in graph.queries[name].text
 

@@ -197,12 +197,9 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((un, DCTERMS.title, rdflib.Literal("A Knowledge Organization System for the United Nations Sustainable "
                                              "Development Goals", lang="en")))
     g.add((un, DCTERMS.bibliographicCitation, rdflib.Literal(UN_SDG_CITATION)))
-    for name in names:
-        if "/graph/vocab/" in name:
-            g.add((ds, void.subset, rdflib.URIRef(name)))
-            g.add((rdflib.URIRef(name), DCTERMS.source, un if "sdg" in name else rdflib.URIRef(name)))
-    from .web.alignment import EXPORTS
+    from .web.alignment import EXPORTS, export_bytes
     for filename, (_, fmt, title) in EXPORTS.items():
+        body, _ = export_bytes(graph, filename)
         url = rdflib.URIRef(site + "alignment/" + filename)
         dist = rdflib.URIRef(site + "alignment/" + filename + "#distribution")
         g.add((ds, dcat.distribution, dist))
@@ -211,6 +208,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         g.add((dist, dcat.downloadURL, url))
         g.add((dist, dcat.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" +
                                                    ("text/csv" if fmt == "csv" else "text/turtle"))))
+        g.add((dist, dcat.byteSize, rdflib.Literal(len(body), datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, licence))
     endpoint = rdflib.URIRef(site + "sparql#service")
     g.add((ds, dcat.distribution, endpoint))

@@ -207,6 +207,7 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
             raise ValidationSetupError(str(problem))
     combined = parse_graph(ontology)
     subject_files: dict = {}
+    object_files: dict = {}  # where a resource is only referred to (a dangling reference)
     for path in files:
         problem = check_syntax(path)
         if problem:
@@ -215,6 +216,9 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
         graph = parse_graph(path)
         for subject in set(graph.subjects()):
             subject_files.setdefault(subject, []).append(str(path))
+        for term in set(graph.objects()) | set(graph.predicates()):
+            if isinstance(term, rdflib.URIRef):
+                object_files.setdefault(term, []).append(str(path))
         combined += graph
     report.triples = len(combined)
     if report.syntax_errors:
@@ -224,5 +228,7 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
         data_graph=combined, shacl_graph=shapes_graph, inference="none",
         advanced=True, allow_warnings=True, abort_on_first=False,
     )
+    for node, where in object_files.items():
+        subject_files.setdefault(node, where)
     report.violations = violations_from(results, subject_files)
     return report
