@@ -27,7 +27,7 @@ QUERIES = {
     "lookup (28 rows)": run.STANDARD["std-lookup-by-iri"],
     "describe (N-Triples)": run.STANDARD["std-describe"],
     "5,000 rows of JSON": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5000",
-    "50,000 rows of JSON": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 50000",
+    "20,000 rows of JSON": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000",
 }
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     store = EmbeddedStore(store_dir, read_only=True)
     pool = WorkerPool(str(store_dir), size=1)
     graph = PartnerGraph.build(store=str(store_dir), workers=1, queries_dir=str(run.ROOT / "queries"))
-    app = create_app({"STORE": str(store_dir), "WORKERS": 1})
+    app = create_app({"STORE": str(store_dir), "WORKERS": 1, "ACCESS_LOG": False})
     client = app.test_client()
     pg = run.PartnergraphServer(run.free_port(), store_dir)
     pg.start()
