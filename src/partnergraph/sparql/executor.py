@@ -56,21 +56,19 @@ class _CappedBuffer:
 
     def __init__(self, limit: int):
         self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
+        self.data = bytearray()
 
     def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
+        if len(self.data) + len(data) > self.limit:
             raise ResultTooLarge(f"the result is larger than the limit of {self.limit:,} bytes")
-        self.parts.append(bytes(data))
+        self.data += data
         return len(data)
 
     def flush(self) -> None:
         pass
 
     def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+        return bytes(self.data)
 
 
 def term_from_binding(binding: tuple):
