@@ -109,8 +109,14 @@ class EmbeddedStore:
     # -- writing -----------------------------------------------------------------------
     def load(self, item: LoadItem) -> None:
         graph = NamedNode(item.graph)
-        self.store.clear_graph(graph) if self.store.contains_named_graph(graph) else None
-        self.store.load(_read_source(item), format=item.format, base_iri=_base_for(item), to_graph=graph)
+        if self.store.contains_named_graph(graph):
+            self.store.clear_graph(graph)
+        if self.path is not None and not item.source.startswith(("http://", "https://")):
+            # A store on disk is being built: stream the file without holding it in memory.
+            # (A failed build is thrown away whole, so bulk_load's lack of a transaction is fine.)
+            self.store.bulk_load(path=item.source, format=item.format, base_iri=_base_for(item), to_graph=graph)
+        else:
+            self.store.load(_read_source(item), format=item.format, base_iri=_base_for(item), to_graph=graph)
 
     def materialise(self, rules_dir: str | Path, max_rounds: int = 5) -> int:
         """Apply the CONSTRUCT rules until nothing new appears; results go to graph/inferred."""
