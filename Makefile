@@ -22,8 +22,14 @@ serve: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/partnergraph validate
 
+# The endpoint, views and named-query tests run again with the data published into the Oxigraph
+# server and into Virtuoso (each skips with a reason when its engine is not installed).
+STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py tests/test_endpoint.py
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	PARTNERGRAPH_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
+	PARTNERGRAPH_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import signal
 import sys
 import time
 from pathlib import Path
 
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally block under `timeout`
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
 
@@ -54,6 +56,19 @@ def main() -> None:
     if ox_dir.exists():
         ox = run.OxigraphServer(run.free_port(), ox_dir, 60)
         ox.start()
+    try:
+        _measure(args, store, pool, graph, client, pg, ox, store_dir)
+    finally:  # stop what this script started, also on Ctrl-C or a time limit
+        pg.stop()
+        if ox:
+            ox.stop()
+        pool.close()
+        graph.close()
+        app.extensions["partnergraph"].close()
+
+
+def _measure(args, store, pool, graph, client, pg, ox, store_dir) -> None:
+    from partnergraph.sparql.executor import QueryJob, evaluate
     lines = [f"# Per-request cost by layer, {args.size}, median ms over {args.reps} interleaved rounds\n",
              "| query | engine in process | + worker pipe | + guard | + Flask | + waitress (HTTP) | Oxigraph server (HTTP) |",
              "|---|---|---|---|---|---|---|"]
@@ -82,12 +97,6 @@ def main() -> None:
         lines.append(f"| {label} | {m['engine']:.2f} | {m['pool']:.2f} | {m['guard']:.2f} | {m['flask']:.2f} | "
                      f"{m['waitress']:.2f} | {m.get('oxigraph', float('nan')):.2f} |")
         print(lines[-1], flush=True)
-    pg.stop()
-    if ox:
-        ox.stop()
-    pool.close()
-    graph.close()
-    app.extensions["partnergraph"].close()
     out = run.BENCH / "profile"
     out.mkdir(exist_ok=True)
     (out / f"overhead-{args.size}.md").write_text("\n".join(lines) + "\n")

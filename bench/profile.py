@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +43,7 @@ def classify(stack: list[str]) -> str:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="100k")
     ap.add_argument("--seconds", type=int, default=20)
@@ -53,6 +55,13 @@ def main() -> None:
         sys.exit(f"{store}: run the benchmark at {args.size} first (it builds the store)")
     srv = run.PartnergraphServer(run.free_port(), store)
     srv.start()
+    try:
+        _profile(args, srv)
+    finally:  # stop the server also on Ctrl-C or a time limit
+        srv.stop()
+
+
+def _profile(args, srv) -> None:
     queries = run.query_set()
     texts = list(queries.values())
     for t in texts:  # warm up
@@ -84,7 +93,6 @@ def main() -> None:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    srv.stop()
     if spy.returncode != 0 or not raw.exists():
         sys.exit(f"py-spy failed ({spy.returncode}): {out.decode(errors='replace')[-1500:]}")
     by_process: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)

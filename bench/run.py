@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORK = BENCH / "work"           # data files and stores (gitignored)
-RESULTS = BENCH / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "results"))  # another directory for trial runs
 BIN = Path(sys.executable).parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT / "src"))

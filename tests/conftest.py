@@ -25,14 +25,31 @@ def _in_project_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
+BACKEND = os.environ.get("PARTNERGRAPH_TEST_BACKEND", "embedded")
+
+
 @pytest.fixture(scope="session")
-def graph():
-    """The shipped data in an in-memory store, evaluated in process (no deadline)."""
+def graph(tmp_path_factory):
+    """The shipped data in an in-memory store, evaluated in process (no deadline). With
+    PARTNERGRAPH_TEST_BACKEND=oxigraph or virtuoso, the same data published into that engine
+    and queried through it: the endpoint, views and named-query tests then run against it."""
     from partnergraph.graph import PartnerGraph
     os.chdir(ROOT)
-    built = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False)
+    if BACKEND == "embedded":
+        built = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False)
+        yield built
+        built.close()
+        return
+    from tests.external_stores import start_engine
+    from partnergraph.publish import publish, session_from_env
+    engine = start_engine(BACKEND, tmp_path_factory.mktemp(BACKEND))
+    local = PartnerGraph.build(data=["data"], validate=False)
+    publish(local.store, engine.graph_store_url, session=session_from_env({**os.environ, **engine.env}))
+    local.close()
+    built = PartnerGraph.build(store=engine.query_url, queries_dir="queries")
     yield built
     built.close()
+    engine.stop()
 
 
 @pytest.fixture
@@ -85,12 +102,14 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def pooled_app():
-    """An app whose queries run in killable worker processes, with a short time limit."""
+def pooled_app(graph):
+    """An app whose queries run in killable worker processes, with a short time limit (with an
+    external backend: forwarded to it, under the same limit)."""
     from partnergraph.web.app import create_app
     os.chdir(ROOT)
+    store = {} if BACKEND == "embedded" else {"STORE": graph.endpoint}
     application = create_app({"VALIDATE": False, "WORKERS": 2, "QUERY_TIMEOUT": 3.0, "ACCESS_LOG": False,
-                              "MAX_REQUEST_BYTES": 200_000, "MAX_QUERY_LENGTH": 50_000})
+                              "MAX_REQUEST_BYTES": 200_000, "MAX_QUERY_LENGTH": 50_000, **store})
     yield application
     application.extensions["partnergraph"].close()
 

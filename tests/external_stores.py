@@ -118,3 +118,15 @@ def start_virtuoso(directory: Path) -> ExternalStore:
                    check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
     env = {"PARTNERGRAPH_PUBLISH_USER": "dba", "PARTNERGRAPH_PUBLISH_PASSWORD": "dba", "PARTNERGRAPH_PUBLISH_AUTH": "digest"}
     return ExternalStore("virtuoso", base + "/sparql", base + "/sparql-graph-crud-auth", process, env)
+
+
+ENGINES = {"oxigraph": (start_oxigraph, oxigraph_binary), "virtuoso": (start_virtuoso, virtuoso_binary)}
+
+
+def start_engine(name: str, directory: Path) -> ExternalStore:
+    """Start an engine by name; pytest skips the run with the reason when it is not installed."""
+    import pytest
+    start, find = ENGINES[name]
+    if find() is None:
+        pytest.skip(f"{name} is not installed")
+    return start(directory)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from . import iris, queries as named
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
-from .sparql.guard import Checked, QueryRefused, check, looks_like_update
+from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
 from .store.embedded import EmbeddedStore, build_store, load_plan
 from .validate import Report, validate_paths
 
@@ -177,6 +177,8 @@ class PartnerGraph:
         """Guard, then evaluate. Refusals come back as outcomes with their status, like errors."""
         try:
             checked = self.guard(text)
+            if self.store is None:
+                require_query(checked.text)
         except QueryRefused as refusal:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),

@@ -85,6 +85,22 @@ def looks_like_update(text: str) -> bool:
     return bool(_UPDATE.search(text))
 
 
+def require_query(text: str) -> None:
+    """Before forwarding to an external engine (which may well execute updates sent as queries):
+    the text must parse as a SPARQL query. An update is refused with 403, anything else that
+    does not parse with 400 and the parser's position."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import parser as sparql_parser
+    try:
+        sparql_parser.parseQuery(text)
+    except ParseException as err:
+        if looks_like_update(text):
+            raise QueryRefused(403, "SPARQL Update is not accepted: this endpoint is read-only.") from err
+        raise QueryRefused(400, f"Query syntax error: {err.msg}", line=err.lineno, column=err.col) from err
+    except Exception as err:  # rdflib's parser raises assorted errors on odd input
+        raise QueryRefused(400, f"The query could not be parsed: {err}") from err
+
+
 def check(text: str, allowlist: tuple[str, ...] | list[str] = ()) -> Checked:
     """Refuse SERVICE to endpoints outside the allow-list. The fast path: a query whose
     unescaped text never contains the letters 'service' cannot contain a SERVICE clause."""

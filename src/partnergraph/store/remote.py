@@ -149,6 +149,10 @@ class RemoteRunner:
         # the Accept header also admits table formats.
         form = query_form(job.text)
         accept = graph_fmt.media_type if form in ("CONSTRUCT", "DESCRIBE") else results_fmt.media_type
+        if form == "ASK":
+            # Ask for JSON and write the requested format here: some engines (Virtuoso) answer ASK
+            # as a one-row table in every other format.
+            accept = formats.BY_NAME["json"].media_type
         try:
             response = self.session.post(self.endpoint, data=data, headers={"Accept": accept},
                                          timeout=timeout, stream=True)
@@ -157,24 +161,32 @@ class RemoteRunner:
                 body += chunk
                 if len(body) > self.max_bytes:
                     response.close()
-                    return QueryOutcome(507, "error", error=f"Result too large: more than {self.max_bytes:,} bytes.")
+                    return QueryOutcome(507, "error", error=f"Result too large: more than {self.max_bytes:,} bytes. "
+                                                            "Add a LIMIT or narrow the query.")
         except requests.Timeout:
-            return QueryOutcome(503, "error", error=f"The store did not answer within {timeout:g} s.",
+            return QueryOutcome(503, "error", error=f"The query did not finish within the time limit of {timeout:g} s "
+                                                    "(the store did not answer in time).",
                                 seconds=time.perf_counter() - started)
         except requests.RequestException as err:
             return QueryOutcome(502, "error", error=f"The store at {self.endpoint} could not be reached: {err}",
                                 seconds=time.perf_counter() - started)
         seconds = time.perf_counter() - started
         if response.status_code >= 400:
-            status = 400 if response.status_code < 500 else 502
+            # The engine answered, so the query reached it and failed there (Virtuoso reports
+            # evaluation errors such as a division by zero as 500): the client's query, a 400.
+            status = 400 if response.status_code < 500 or body.strip() else 502
             return QueryOutcome(status, "error", error=f"The store refused the query ({response.status_code}): "
                                                        f"{body.decode('utf-8', 'replace')[:500]}", seconds=seconds)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media == graph_fmt.media_type or media in graph_fmt.aliases:
             return QueryOutcome(200, "graph", graph_fmt.name, body, seconds=seconds)
         kind = "results"
-        if results_fmt.name == "json":
+        if form == "ASK" or results_fmt.name == "json":
             body, kind = _normalise_json(body)
+        if kind == "boolean" and results_fmt.name != "json":
+            import pyoxigraph
+            answer = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+            body = answer.serialize(format=results_fmt.oxigraph)
         return QueryOutcome(200, kind, results_fmt.name, body, seconds=seconds)
 
     def close(self) -> None:
