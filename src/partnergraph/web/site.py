@@ -43,31 +43,27 @@ def with_links(response: Response, links: list[dict]) -> Response:
 
 # -- ontology and shapes --------------------------------------------------------------------------
 
+def documented_graph(graph_name: str, path: str, render):
+    """A vocabulary graph: its RDF by negotiation, or for a browser the page render(links) makes."""
+    if not wants_page():
+        chosen = negotiate_graph(allow_html=False)
+        return rdf_response(vocabulary.named_graph(graph_of(), f"{base_iri()}graph/{graph_name}", chosen.name), chosen)
+    links = rdf_links(path)
+    return with_links(Response(render(links), content_type="text/html; charset=utf-8"), links)
+
+
 @bp.route("/ontology")
 def ontology():
     graph = graph_of()
-    name = f"{base_iri()}graph/ontology"
-    if not wants_page():
-        chosen = negotiate_graph(allow_html=False)
-        return rdf_response(vocabulary.named_graph(graph, name, chosen.name), chosen)
-    lang = current_lang()
-    doc = vocabulary.ontology_doc(graph, base_iri(), lang, dashboard.class_counts(graph))
-    links = rdf_links("/ontology")
-    return with_links(Response(render_template("ontology.html", doc=doc, links=links),
-                               content_type="text/html; charset=utf-8"), links)
+    return documented_graph("ontology", "/ontology", lambda links: render_template(
+        "ontology.html", links=links,
+        doc=vocabulary.ontology_doc(graph, base_iri(), current_lang(), dashboard.class_counts(graph))))
 
 
 @bp.route("/shapes")
 def shapes():
-    graph = graph_of()
-    name = f"{base_iri()}graph/shapes"
-    if not wants_page():
-        chosen = negotiate_graph(allow_html=False)
-        return rdf_response(vocabulary.named_graph(graph, name, chosen.name), chosen)
-    links = rdf_links("/shapes")
-    doc = vocabulary.shapes_doc(graph, base_iri(), current_lang())
-    return with_links(Response(render_template("shapes.html", shapes=doc, links=links),
-                               content_type="text/html; charset=utf-8"), links)
+    return documented_graph("shapes", "/shapes", lambda links: render_template(
+        "shapes.html", links=links, shapes=vocabulary.shapes_doc(graph_of(), base_iri(), current_lang())))
 
 
 # -- search ---------------------------------------------------------------------------------------
