@@ -7,6 +7,8 @@ import io
 import json
 import shutil
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -15,7 +17,7 @@ from . import iris, queries as named
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
-from .store.embedded import EmbeddedStore, build_store, load_plan
+from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
 from .validate import Report, validate_paths
 
 
@@ -34,6 +36,20 @@ def is_store_dir(path: str | Path) -> bool:
 
 def is_url(text: str | None) -> bool:
     return bool(text) and str(text).startswith(("http://", "https://"))
+
+
+def open_store(path: str, base: str = iris.DEFAULT_BASE) -> EmbeddedStore:
+    """Open a prebuilt store read-only, with a message that says what to do when it cannot be."""
+    if not is_store_dir(path):
+        raise StoreUnavailable(f"{path}: no store here; build one with 'partnergraph load data --store {path}'")
+    try:
+        embedded = EmbeddedStore(path, read_only=True, base=base)
+        embedded.store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+    except (OSError, RuntimeError, ValueError) as err:
+        detail = str(err).split("\n")[0]
+        raise StoreUnavailable(f"{path}: the store could not be opened: {detail}. If it is damaged, "
+                               f"rebuild it with 'partnergraph load data --store {path}'") from None
+    return embedded
 
 
 @dataclass
@@ -123,6 +139,9 @@ class PartnerGraph:
     allowlist: tuple[str, ...] = ()
     load_summary: dict = field(default_factory=dict)
     _cleanup: Callable[[], None] | None = None
+    build_args: dict = field(default_factory=dict, repr=False)   # what reload() rebuilds from
+    generation: int = 1                                            # +1 on every successful reload
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -133,6 +152,16 @@ class PartnerGraph:
               progress=None) -> "PartnerGraph":
         """store: a store directory or an endpoint URL; without one, build from data (./data).
         workers > 0 evaluates queries in killable worker processes (the server)."""
+        args = dict(store=store, data=list(data) if data else None, ontology_dir=ontology_dir,
+                    queries_dir=queries_dir, vocab=list(vocab or []), validate=validate, workers=workers,
+                    timeout=timeout, max_bytes=max_bytes, base=base, allowlist=tuple(allowlist))
+        built = cls._build(progress=progress, **args)
+        built.build_args = args
+        return built
+
+    @classmethod
+    def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
+               max_bytes, base, allowlist, progress) -> "PartnerGraph":
         query_set = named.load_queries(queries_dir)
         if is_url(store):
             from .store.remote import RemoteRunner
@@ -140,9 +169,7 @@ class PartnerGraph:
         cleanup = None
         summary: dict = {}
         if store:
-            if not is_store_dir(store):
-                raise FileNotFoundError(f"{store}: no store here; build one with 'partnergraph load DIR --store {store}'")
-            embedded = EmbeddedStore(store, read_only=True, base=base)
+            embedded = open_store(store, base)
             path = store
         else:
             data = data or ["data"]
@@ -165,6 +192,36 @@ class PartnerGraph:
         self.runner.close()
         if self._cleanup:
             self._cleanup()
+
+    def reload(self, progress=None) -> dict:
+        """Rebuild from the same sources (data files, or the store directory that 'partnergraph
+        load' rebuilt) and swap the new store in at once. The data is validated first; when it is
+        refused (DataRejected, a syntax error, an unreadable file) this graph is left exactly as it
+        was and keeps answering. Queries already running finish on the old store, which is closed
+        after them. One reload at a time: ReloadBusy if one is under way."""
+        if self.endpoint:
+            raise ReloadRefused(f"the data is in the external store {self.endpoint}; publish to it instead")
+        if not self._reload_lock.acquire(blocking=False):
+            raise ReloadBusy("a reload is already under way")
+        try:
+            started = time.perf_counter()
+            fresh = PartnerGraph._build(progress=progress, **self.build_args)
+            old_runner, old_cleanup = self.runner, self._cleanup
+            # The swap: each attribute assignment is atomic, and a request holds the runner it
+            # started with, so no request sees a half-built store or waits for the rebuild.
+            self.runner, self.store, self.queries = fresh.runner, fresh.store, fresh.queries
+            self.load_summary, self._cleanup = fresh.load_summary, fresh._cleanup
+            self.generation += 1
+
+            def retire():
+                old_runner.retire()
+                if old_cleanup:
+                    old_cleanup()
+            threading.Thread(target=retire, name="partnergraph-retire", daemon=True).start()
+            return {"generation": self.generation, "seconds": round(time.perf_counter() - started, 3),
+                    **{k: v for k, v in self.load_summary.items() if k != "seconds"}}
+        finally:
+            self._reload_lock.release()
 
     # -- querying ------------------------------------------------------------------------
     def guard(self, text: str) -> Checked:
@@ -214,6 +271,14 @@ class PartnerGraph:
     def graph_sizes(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
         return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+class ReloadRefused(Exception):
+    """This graph cannot be reloaded (an external store)."""
+
+
+class ReloadBusy(Exception):
+    """Another reload is under way."""
 
 
 class QueryError(Exception):

@@ -147,8 +147,11 @@ class _Worker:
         self.ready = False
 
     def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv() == "ready"
+        try:
+            if not self.ready and self.conn.poll(timeout):
+                self.ready = self.conn.recv() == "ready"
+        except (EOFError, OSError):  # the worker exited before it was ready (store unreadable)
+            return False
         return self.ready
 
     def kill(self) -> None:
@@ -173,7 +176,10 @@ class WorkerPool:
         starting = [self._spawn() for _ in range(size)]
         for worker in starting:
             if not worker.wait_ready(60):
-                raise RuntimeError("a query worker did not start; is the store readable?")
+                self.close()
+                from ..store.embedded import StoreUnavailable
+                raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
+                                       "is it readable and complete?")
             self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
@@ -213,11 +219,29 @@ class WorkerPool:
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
         seconds = time.perf_counter() - started
         if died:
-            return QueryOutcome(400, "error", error="The query engine stopped while evaluating this query. Known cause: "
-                                                    "ORDER BY over a mix of IRIs, blank nodes and literals; order by "
+            return QueryOutcome(400, "error", error="The query engine process stopped while evaluating this query, "
+                                                    "so it has no answer; the process has been replaced. A known cause "
+                                                    "is ORDER BY over a mix of IRIs, blank nodes and literals: order by "
                                                     "STR(...) instead.", seconds=seconds)
         return QueryOutcome(503, "error", error=f"The query did not finish within the time limit of {timeout:g} s "
                                                 "and was stopped.", seconds=seconds)
+
+    def busy(self) -> int:
+        """How many workers are evaluating a query now."""
+        with self._lock:
+            return max(0, len(self._all) - self._idle.qsize())
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._all if w.process.pid]
+
+    def retire(self, grace: float | None = None) -> None:
+        """Close once the queries in flight have finished (or after grace seconds): a pool that
+        a reload replaced stops without cutting off the clients it was serving."""
+        deadline = time.monotonic() + (self.timeout + 5 if grace is None else grace)
+        while self.busy() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.close()
 
     def close(self) -> None:
         with self._lock:
@@ -241,6 +265,12 @@ class InlineRunner:
 
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
         return evaluate(self.store, job, self.max_bytes)
+
+    def busy(self) -> int:
+        return 0
+
+    def retire(self, grace: float | None = None) -> None:
+        pass
 
     def close(self) -> None:
         pass

@@ -2,10 +2,12 @@
 materialising the rules, and opening it read-only for query workers."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -63,6 +65,10 @@ def _read_source(item: LoadItem) -> bytes:
         response.raise_for_status()
         return response.content
     return Path(item.source).read_bytes()
+
+
+class StoreUnavailable(OSError):
+    """A store directory that cannot be opened: missing, damaged, unreadable or being written."""
 
 
 class EmbeddedStore:
@@ -142,6 +148,13 @@ class EmbeddedStore:
         if self.path is not None:
             self.store.flush()
 
+    def compact(self) -> None:
+        """After a build: write the memory tables out and compact, so the store a server opens
+        holds no write-ahead log to replay and no overlapping files to merge at query time."""
+        if self.path is not None:
+            self.store.flush()
+            self.store.optimize()
+
 
 def _base_for(item: LoadItem) -> str:
     if item.source.startswith(("http://", "https://")):
@@ -176,19 +189,44 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
         return store, fill(store, plan, rules_dir, progress)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        store = EmbeddedStore(building, base=base)
-        summary = fill(store, plan, rules_dir, progress)
-        del store  # close the database before moving it
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-    building.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with _writer_lock(target):
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        try:
+            store = EmbeddedStore(building, base=base)
+            summary = fill(store, plan, rules_dir, progress)
+            store.compact()
+            del store  # close the database before moving it
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            target.rename(old)
+        building.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return EmbeddedStore(target, read_only=True, base=base), summary
+
+
+@contextmanager
+def _writer_lock(target: Path):
+    """One writer per store directory: a second 'partnergraph load' into the same store stops
+    with a message instead of racing the first to the final rename."""
+    lock_path = target.with_name(f".{target.name}.lock")
+    handle = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise StoreUnavailable(f"{target}: another load is writing this store ({holder}); "
+                                   "wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -48,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     app.register_blueprint(site.bp)
     from . import alignment
     app.register_blueprint(alignment.bp)
+    from . import admin
+    admin.register(app)
     return app
 
 
@@ -105,10 +107,15 @@ def _register_hooks(app: Flask) -> None:
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Accept-Language"
             response.headers["Access-Control-Max-Age"] = "86400"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy",
                                         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                        "script-src 'self'; frame-ancestors 'none'")
+                                        "script-src 'self'; object-src 'none'; base-uri 'none'; "
+                                        "form-action 'self'; frame-ancestors 'none'")
+        elif request.endpoint != "static":
+            # data, not documents: a browser opening one (RDF/XML, SVG, JSON) runs nothing from it
+            response.headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
         if app.config["ACCESS_LOG"]:
             took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
             log.info('%s - "%s %s" %s %s %.1fms', request.remote_addr, request.method,

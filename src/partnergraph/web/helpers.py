@@ -83,14 +83,20 @@ def lang_switch_url(lang: str) -> str:
 
 
 def app_cache(name: str, factory: Callable[[], Any], app: Flask | None = None) -> Any:
-    """A value computed once per app (the graph does not change while the app runs)."""
+    """A value computed once per app and graph generation: a reload of the data starts afresh,
+    and a value computed from the old graph is never served after the swap."""
     app = app or current_app
+    generation = getattr(app.extensions["partnergraph"], "generation", 1)
+    key = (generation, name)
     store = app.extensions.setdefault("partnergraph.cache", {})
-    if name not in store:
+    if key not in store:
         with _cache_lock:
-            if name not in store:
-                store[name] = factory()
-    return store[name]
+            if key not in store:
+                value = factory()
+                for stale in [k for k in store if k[0] != generation]:
+                    del store[stale]
+                store[key] = value
+    return store[key]
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,460 @@
+"""Reliability under load, faults and bad data, against real servers on loopback: cheap queries
+stay fast while expensive ones are cut off, a killed worker is replaced, SIGTERM drains, a
+damaged or busy store gives a message instead of a traceback, a full disk during a load leaves
+the old store, and a reload with bad data is refused while the last good graph keeps serving."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT, LiveServer, free_port
+
+pytestmark = pytest.mark.server
+
+PG = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>\n"
+CHEAP = PG + "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a pg:Municipality }"
+# A cross product of the whole graph with itself: a few seconds, then an answer.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+# A cube of it: never finishes within any time limit.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def sparql(url: str, query: str, timeout: float = 60, session=None) -> requests.Response:
+    return (session or requests).post(url + "/sparql", data={"query": query}, timeout=timeout,
+                                      headers={"Accept": "application/sparql-results+json"})
+
+
+def count_of(response: requests.Response) -> int:
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+class ServeProcess:
+    """`partnergraph serve` as its own process, for signals and start-up faults."""
+
+    def __init__(self, *args: str, env: dict | None = None, wait: bool = True):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, "PARTNERGRAPH_ACCESS_LOG": "0", **(env or {})}
+        self.process = subprocess.Popen([sys.executable, "-m", "partnergraph.cli", "serve", "--port", str(self.port), *args],
+                                        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if wait:
+            self.wait_healthy()
+
+    def wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited with {self.process.returncode}: {self.process.stderr.read()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("serve did not become healthy")
+
+    def stop(self) -> tuple[int, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return self.process.returncode, err
+
+
+def triple_count(url: str) -> int:
+    return count_of(sparql(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+
+
+# -- load: cheap queries keep flowing while expensive ones are cut off -----------------------------
+
+def test_mixed_load_cheap_queries_stay_fast(graph):
+    """Four clients send cheap queries and two send runaway ones for a bounded time. Every cheap
+    query is answered correctly; every runaway one gets its 503 at the time limit; and no cheap
+    query waits for a runaway one's deadline (p99 well under the limit)."""
+    from partnergraph.web.app import create_app
+    limit, duration = 2.0, 12.0
+    app = create_app({"VALIDATE": False, "WORKERS": 4, "QUERY_TIMEOUT": limit, "ACCESS_LOG": False})
+    server = LiveServer(app, threads=8)
+    expected = int(graph.select(CHEAP)[0]["n"]["value"])
+    cheap: list[float] = []
+    expensive: list[tuple[int, float]] = []
+    failures: list[str] = []
+    stop_at = time.time() + duration
+
+    def cheap_client():
+        with requests.Session() as session:
+            while time.time() < stop_at:
+                started = time.perf_counter()
+                try:
+                    response = sparql(server.url, CHEAP, timeout=30, session=session)
+                    took = time.perf_counter() - started
+                    if response.status_code != 200 or count_of(response) != expected:
+                        failures.append(f"cheap: {response.status_code} {response.text[:200]}")
+                    cheap.append(took)
+                except requests.RequestException as err:
+                    failures.append(f"cheap: {err}")
+
+    def expensive_client():
+        with requests.Session() as session:
+            while time.time() < stop_at:
+                started = time.perf_counter()
+                try:
+                    response = sparql(server.url, RUNAWAY, timeout=30, session=session)
+                    expensive.append((response.status_code, time.perf_counter() - started))
+                    if response.status_code != 503 or "time limit" not in response.json()["error"]["message"]:
+                        failures.append(f"expensive: {response.status_code} {response.text[:200]}")
+                except requests.RequestException as err:
+                    failures.append(f"expensive: {err}")
+
+    try:
+        threads = [threading.Thread(target=cheap_client) for _ in range(4)] + \
+                  [threading.Thread(target=expensive_client) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(duration + 60)
+        healthy = requests.get(server.url + "/healthz", timeout=10).status_code
+    finally:
+        server.stop()
+        app.extensions["partnergraph"].close()
+    cheap.sort()
+    figures = {
+        "seconds": duration, "time_limit": limit, "workers": 4, "cheap_clients": 4, "expensive_clients": 2,
+        "cheap_requests": len(cheap), "cheap_median_ms": round(statistics.median(cheap) * 1000, 1),
+        "cheap_p99_ms": round(cheap[int(len(cheap) * 0.99) - 1] * 1000, 1),
+        "cheap_max_ms": round(cheap[-1] * 1000, 1),
+        "expensive_requests": len(expensive),
+        "expensive_cut_off_after_s": [round(t, 2) for _, t in expensive],
+        "errors": len(failures),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "mixed-load.json").write_text(json.dumps(figures, indent=2))
+    assert not failures, failures[:5]
+    assert healthy == 200
+    assert len(cheap) > 50 and len(expensive) >= 4, figures
+    assert all(limit * 0.9 <= t <= limit + 3 for _, t in expensive), figures
+    assert figures["cheap_p99_ms"] < limit * 1000 / 2, figures
+
+
+# -- faults ---------------------------------------------------------------------------------------
+
+def test_worker_killed_mid_query_is_replaced(live_server, pooled_app):
+    """SIGKILL to the worker evaluating a query: the client gets a clear error, not a hang or a
+    500, the worker is replaced, and the next query is answered."""
+    pool = pooled_app.extensions["partnergraph"].runner
+    if not hasattr(pool, "pids"):
+        pytest.skip("queries go to an external store; there are no local workers to kill")
+    before = set(pool.pids())
+    result: dict = {}
+
+    def ask():
+        result["response"] = sparql(live_server.url, RUNAWAY, timeout=30)
+    thread = threading.Thread(target=ask)
+    thread.start()
+    deadline = time.time() + 5
+    while pool.busy() == 0 and time.time() < deadline:
+        time.sleep(0.02)
+    busy = [pid for pid in pool.pids() if _cpu_busy(pid)] or pool.pids()
+    victim = busy[0]
+    os.kill(victim, signal.SIGKILL)
+    thread.join(30)
+    response = result["response"]
+    assert response.status_code in (400, 503)
+    message = response.json()["error"]["message"]
+    assert "stopped" in message and "Traceback" not in message
+    deadline = time.time() + 30
+    while (len(pool.pids()) < pool.size or victim in pool.pids()) and time.time() < deadline:
+        time.sleep(0.1)
+    assert victim not in pool.pids() and len(pool.pids()) == pool.size
+    assert set(pool.pids()) != before
+    ok = sparql(live_server.url, CHEAP)
+    assert ok.status_code == 200 and count_of(ok) > 0
+
+
+def _cpu_busy(pid: int) -> bool:
+    """A worker evaluating a query is running (R) rather than waiting on its pipe (S)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "R"
+    except OSError:
+        return False
+
+
+def test_sigterm_drains_requests_in_flight():
+    """SIGTERM while a query runs: that query still gets its full answer, new connections are
+    refused, an open connection hears /healthz say "draining", and the process exits 0."""
+    server = ServeProcess(env={"PARTNERGRAPH_WORKERS": "2", "PARTNERGRAPH_QUERY_TIMEOUT": "60",
+                               "PARTNERGRAPH_VALIDATE": "0"})
+    try:
+        triples = triple_count(server.url)
+        keep_alive = requests.Session()
+        assert keep_alive.get(server.url + "/healthz", timeout=5).status_code == 200
+        result: dict = {}
+        thread = threading.Thread(target=lambda: result.update(response=sparql(server.url, SLOW, timeout=90)))
+        thread.start()
+        time.sleep(0.7)
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        draining = keep_alive.get(server.url + "/healthz", timeout=10)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(server.url + "/healthz", timeout=5)
+        thread.join(120)
+        code, log = server.stop()
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    assert result["response"].status_code == 200
+    assert count_of(result["response"]) == triples * triples
+    assert draining.status_code == 503 and draining.json() == {"status": "draining"}
+    assert code == 0, log
+    assert "SIGTERM" in log and "Traceback" not in log
+
+
+def _serve_fails(*args: str, env: dict | None = None) -> tuple[int, str]:
+    process = ServeProcess(*args, env=env, wait=False)
+    try:
+        _, err = process.process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        process.process.kill()
+        raise AssertionError("serve started on a store it should have refused")
+    return process.process.returncode, err
+
+
+def test_missing_store_is_a_message(tmp_path):
+    code, err = _serve_fails("--store", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "no store here" in err and "partnergraph load" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("damage", ["CURRENT", "MANIFEST"])
+def test_damaged_store_is_a_message(tmp_path, damage):
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                   cwd=ROOT, check=True, capture_output=True)
+    for path in store.iterdir():
+        if path.name.startswith(damage):
+            path.write_bytes(b"\x00garbage\n" * 8)
+    code, err = _serve_fails("--store", str(store))
+    assert code == 2, err
+    assert "could not be opened" in err and "Corruption" in err and "rebuild it" in err
+    assert "Traceback" not in err
+
+
+def test_store_being_written_by_another_load(tmp_path, runner):
+    """A second load into a store that a load is writing stops with a message; the first load's
+    lock is the one a real concurrent 'partnergraph load' holds."""
+    from partnergraph.cli import main
+    from partnergraph.store.embedded import _writer_lock
+    store = tmp_path / "store"
+    with _writer_lock(store):
+        result = runner.invoke(main, ["load", "data", "--store", str(store), "--no-validate"])
+    assert result.exit_code == 1
+    assert "another load is writing this store" in result.output and f"pid {os.getpid()}" in result.output
+    assert not store.exists() and not list(tmp_path.glob(".store.building-*"))
+    result = runner.invoke(main, ["load", "data", "--store", str(store), "--no-validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_serving_a_store_open_for_writing_elsewhere(tmp_path):
+    """The server opens stores read-only, so a process holding the store open for writing
+    (RocksDB's lock) does not stop it from serving."""
+    import pyoxigraph
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                   cwd=ROOT, check=True, capture_output=True)
+    writer = pyoxigraph.Store(str(store))
+    server = ServeProcess("--store", str(store), env={"PARTNERGRAPH_WORKERS": "1"})
+    try:
+        assert count_of(sparql(server.url, CHEAP)) > 0
+    finally:
+        server.stop()
+        del writer
+
+
+def _load_with_small_disk(store: Path, limit_bytes: int) -> subprocess.CompletedProcess:
+    """`partnergraph load` in a process that may write no file larger than limit_bytes: its
+    writes fail part-way (EFBIG), as they do when a disk fills up."""
+    import resource
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+    return subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                          cwd=ROOT, preexec_fn=small_disk, capture_output=True, text=True, timeout=120)
+
+
+def _assert_store_intact(store: Path, triples: int) -> None:
+    from partnergraph.graph import PartnerGraph
+    graph = PartnerGraph.build(store=str(store))
+    try:
+        assert int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"]) == triples
+    finally:
+        graph.close()
+
+
+@pytest.mark.parametrize("limit_bytes", [100_000, 300_000])
+def test_write_failure_during_load_keeps_the_old_store(tmp_path, limit_bytes):
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                   cwd=ROOT, check=True, capture_output=True)
+    from partnergraph.graph import PartnerGraph
+    graph = PartnerGraph.build(store=str(store))
+    triples = int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
+    graph.close()
+    result = _load_with_small_disk(store, limit_bytes)
+    assert result.returncode == 1, result.stderr
+    assert "load failed, the store was left as it was" in result.stderr and "Traceback" not in result.stderr
+    assert "disk" in result.stderr
+    assert not list(tmp_path.glob(".store.building-*"))
+    _assert_store_intact(store, triples)
+
+
+def test_disk_full_during_load_keeps_the_old_store(tmp_path):
+    """A real full disk: the store on a small tmpfs that a load cannot fit a second copy on."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs root; the file-size-limit variant covers write failures")
+    try:
+        store = mount / "store"
+        subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                       cwd=ROOT, check=True, capture_output=True)
+        from partnergraph.graph import PartnerGraph
+        graph = PartnerGraph.build(store=str(store))
+        triples = int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
+        graph.close()
+        free = shutil.disk_usage(mount).free
+        (mount / "filler").write_bytes(b"\0" * max(0, free - 200_000))
+        result = subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store),
+                                 "--no-validate"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 1, result.stderr
+        assert "disk is full" in result.stderr and "Traceback" not in result.stderr
+        assert not list(mount.glob(".store.building-*"))
+        _assert_store_intact(store, triples)
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+# -- reloading: bad data never replaces good ------------------------------------------------------
+
+VAXJO = "https://w3id.org/partnergraph/id/municipality/vaxjo"
+LABEL = PG + f'SELECT ?label WHERE {{ <{VAXJO}> <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = "en") }}'
+
+
+def _label(url: str) -> tuple[int, str | None]:
+    response = sparql(url, LABEL, timeout=30)
+    if response.status_code != 200:
+        return response.status_code, None
+    rows = response.json()["results"]["bindings"]
+    return 200, rows[0]["label"]["value"] if rows else None
+
+
+def test_reload_refuses_bad_data_and_swaps_good_data_without_a_gap(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    server = ServeProcess(env={"PARTNERGRAPH_DATA_DIRS": str(data), "PARTNERGRAPH_WORKERS": "2"})
+    seen: list[tuple[int, str | None]] = []
+    stop = threading.Event()
+
+    def watch():  # a client that keeps asking throughout: every answer must be a whole one
+        while not stop.is_set():
+            try:
+                seen.append(_label(server.url))
+            except requests.RequestException as err:
+                seen.append((0, str(err)))
+    watcher = threading.Thread(target=watch)
+    try:
+        status, original = _label(server.url)
+        assert status == 200 and original == "Växjö"
+        watcher.start()
+        places = data / "places.ttl"
+        good_text = places.read_text(encoding="utf-8")
+
+        # 1. A syntax error: refused with its file and line; the old graph keeps answering.
+        places.write_text(good_text + "\n<broken> <triple> .\n", encoding="utf-8")
+        refused = requests.post(server.url + "/admin/reload", timeout=120)
+        assert refused.status_code == 422
+        problem = refused.json()["report"]["syntax_errors"][0]
+        assert problem["file"].endswith("places.ttl") and problem["line"] == good_text.count("\n") + 2
+        assert _label(server.url) == (200, "Växjö")
+
+        # 2. A SHACL violation, through SIGHUP this time: refused, reported in the log.
+        places.write_text(good_text, encoding="utf-8")
+        shutil.copy(ROOT / "tests" / "fixtures" / "invalid" / sorted(os.listdir(ROOT / "tests" / "fixtures" / "invalid"))[0],
+                    data / "zz-invalid.ttl")
+        server.process.send_signal(signal.SIGHUP)
+        time.sleep(6)
+        assert _label(server.url) == (200, "Växjö")
+        refused = requests.post(server.url + "/admin/reload", timeout=120)
+        assert refused.status_code == 422 and refused.json()["report"]["violations"]
+        assert refused.json()["generation"] == 1
+
+        # 3. Good data: swapped in, and the pages follow (no page cached from the old graph).
+        (data / "zz-invalid.ttl").unlink()
+        page_before = requests.get(server.url + "/page/municipality/vaxjo?lang=en", timeout=30).text
+        places.write_text(good_text.replace('"Växjö"@en', '"Växjö Municipality"@en'), encoding="utf-8")
+        swapped = requests.post(server.url + "/admin/reload", timeout=120)
+        assert swapped.status_code == 200 and swapped.json()["generation"] == 2
+        assert _label(server.url) == (200, "Växjö Municipality")
+        page_after = requests.get(server.url + "/page/municipality/vaxjo?lang=en", timeout=30).text
+        assert "Växjö Municipality" in page_after and "Växjö Municipality" not in page_before
+        time.sleep(1)
+    finally:
+        stop.set()
+        if watcher.is_alive():
+            watcher.join(60)
+        code, log = server.stop()
+    assert seen and all(status == 200 and label in ("Växjö", "Växjö Municipality") for status, label in seen), \
+        [s for s in seen if s[0] != 200][:3]
+    assert log.count("reload refused") == 3 and "reloaded: generation 2" in log
+    assert code == 0
+
+
+def test_reload_is_for_this_machine_only(client):
+    for headers, environ in [({}, {"REMOTE_ADDR": "203.0.113.9"}),
+                             ({"X-Forwarded-For": "203.0.113.9"}, {}),
+                             ({"Forwarded": "for=203.0.113.9"}, {}),
+                             ({"Origin": "https://evil.example"}, {})]:
+        response = client.post("/admin/reload", headers=headers, environ_base=environ)
+        assert response.status_code == 403, headers
+        assert "only from this machine" in response.get_json()["error"]["message"]
+    assert client.get("/admin/reload").status_code == 405
+
+
+def test_reload_of_an_external_store_is_refused():
+    from partnergraph.graph import PartnerGraph, ReloadRefused
+    graph = PartnerGraph.build(store="http://127.0.0.1:9/sparql")
+    with pytest.raises(ReloadRefused):
+        graph.reload()
+
+
+def test_reload_cli_reports_a_refusal(tmp_path, runner):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    server = ServeProcess(env={"PARTNERGRAPH_DATA_DIRS": str(data), "PARTNERGRAPH_WORKERS": "1"})
+    try:
+        (data / "places.ttl").write_text((data / "places.ttl").read_text(encoding="utf-8") + "\n<x> <y> .\n",
+                                         encoding="utf-8")
+        from partnergraph.cli import main
+        result = runner.invoke(main, ["reload", "--url", server.url])
+        assert result.exit_code == 1
+        assert "places.ttl:" in result.output and "keeps serving the previous data" in result.output
+        (data / "places.ttl").write_text((ROOT / "data" / "places.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+        result = runner.invoke(main, ["reload", "--url", server.url])
+        assert result.exit_code == 0 and "Reloaded: generation 2" in result.output
+    finally:
+        server.stop()
