@@ -100,8 +100,11 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
                 finish()
     except ValidationSetupError as err:
         _fail(str(err), 2)
-    except (OSError, SyntaxError, ValueError) as err:
-        _fail(f"load failed, the store was left as it was: {err}", 1)
+    except (OSError, SyntaxError, ValueError, RuntimeError) as err:
+        text = str(err)
+        if "No space left" in text or "File too large" in text or getattr(err, "errno", None) in (28, 27):
+            text = f"the disk is full (or a file-size limit was reached): {text}"
+        _fail(f"load failed, the store was left as it was: {text}", 1)
     click.echo(f"Loaded {summary['files']} files into {store_dir}: {summary['triples']:,} triples in "
                f"{summary['graphs']} graphs ({summary['inferred']:,} inferred) in {summary['seconds']:.2f} s")
 
@@ -336,7 +339,7 @@ def publish(to, store, data, vocab, dry_run, no_verify) -> None:
 def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
     """Serve the SPARQL endpoint and the linked-data pages under waitress (a production WSGI
     server). Settings also come from PARTNERGRAPH_* environment variables (see README)."""
-    from waitress import serve as waitress_serve
+    from . import server
     from .web.app import create_app
 
     overrides = {k: v for k, v in {
@@ -349,15 +352,41 @@ def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
         _fail("the data does not validate; nothing is served", 1)
     except (FileNotFoundError, ValidationSetupError, ValueError, OSError) as err:
         _fail(str(err), 2)
-    config = app.config
-    click.echo(f"partnergraph: serving on http://{host}:{port}/ (SPARQL at /sparql), "
-               f"{config['WORKERS']} query workers, {config['THREADS']} threads, time limit {config['QUERY_TIMEOUT']:g} s",
-               err=True)
     try:
-        waitress_serve(app, host=host, port=port, threads=config["THREADS"], ident="partnergraph",
-                       max_request_body_size=config["MAX_REQUEST_BYTES"] + 1024, channel_timeout=max(120, int(config["QUERY_TIMEOUT"]) + 30))
+        status = server.run(app, host, port, threads=app.config["THREADS"])
+    except OSError as err:  # the port is taken, or the host is not this machine's
+        _fail(f"cannot listen on {host}:{port}: {err.strerror or err}", 2)
     finally:
         app.extensions["partnergraph"].close()
+    sys.exit(status)
+
+
+@main.command("reload")
+@click.option("--url", default="http://127.0.0.1:8080/", show_default=True, help="The running server (on this machine).")
+def reload_command(url) -> None:
+    """Ask a running server to reload its data. The new data is validated first; if it is refused
+    the server keeps serving what it had. (Sending the server SIGHUP does the same.)"""
+    import requests
+    try:
+        response = requests.post(url.rstrip("/") + "/admin/reload", timeout=600)
+    except requests.RequestException as err:
+        _fail(f"no server answered at {url}: {err}", 2)
+    try:
+        outcome = response.json()
+    except ValueError:
+        _fail(f"{url} answered {response.status_code} without a reload outcome; is it a partnergraph server?", 2)
+    if response.status_code == 200:
+        click.echo(f"Reloaded: generation {outcome['generation']}, {outcome.get('triples', 0):,} triples "
+                   f"in {outcome['seconds']:.2f} s")
+        return
+    if "report" in outcome:
+        for problem in outcome["report"].get("syntax_errors", []):
+            click.echo(f"{problem['file']}:{problem['line']}:{problem['column']}: {problem['message']}", err=True)
+        for problem in outcome["report"].get("violations", []):
+            where = " ".join(str(problem[k]) for k in ("focus", "path", "value") if problem.get(k))
+            click.echo(f"{problem.get('file') or '-'}: {where}: {problem['message']}", err=True)
+    reason = outcome.get("reason") or outcome.get("error", {}).get("message", "")
+    _fail(f"reload refused ({response.status_code}): {reason}; the server keeps serving the previous data", 1)
 
 
 # -- synth --------------------------------------------------------------------------------
