@@ -92,7 +92,7 @@ def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], 
     server = create_server(app, host=host, port=port, threads=threads, ident="partnergraph",
                            max_request_body_size=config["MAX_REQUEST_BYTES"] + 1024,
                            channel_timeout=max(120, int(config["QUERY_TIMEOUT"]) + 30))
-    grace = float(config["QUERY_TIMEOUT"]) + 10
+    grace = float(config["DRAIN_SECONDS"]) or float(config["QUERY_TIMEOUT"]) + 10
     state = {"stopping": False}
 
     def close_everything():  # runs in the server's loop thread (through its trigger)

@@ -44,9 +44,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VALIDATE", True, _bool, "Validate data with the SHACL shapes before serving it."),
     Setting("QUERY_TIMEOUT", 30.0, float,
             "Seconds a query may run before its worker is stopped and the client gets 503."),
-    Setting("WORKERS", 2, int,
-            "Query worker processes, each killed and replaced at its deadline. 0 evaluates in the web "
-            "process with no time limit (embedding, tests); never on a public endpoint."),
+    Setting("WORKERS", min(16, max(4, 2 * (os.cpu_count() or 1))), int,
+            "Query worker processes, each killed and replaced at its deadline; also how many queries "
+            "run at once, so cheap queries find a free worker while expensive ones run. Default: twice "
+            "the cores, at least 4 and at most 16. 0 evaluates in the web process with no time limit "
+            "(embedding, tests); never on a public endpoint."),
+    Setting("DRAIN_SECONDS", 0.0, float,
+            "On SIGTERM, how long requests in flight may take to finish before the process exits. "
+            "0: the query time limit plus 10 seconds."),
     Setting("THREADS", 8, int, "Threads of the WSGI server."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int,
             "Largest request body accepted; larger requests get 413."),
