@@ -67,8 +67,8 @@ class _CappedBuffer:
     def flush(self) -> None:
         pass
 
-    def getvalue(self) -> bytes:
-        return bytes(self.data)
+    def getvalue(self) -> bytearray:
+        return self.data  # bytes-like; the pipe and Flask take it without another copy
 
 
 def term_from_binding(binding: tuple):
@@ -124,18 +124,35 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
 
 # -- worker processes ------------------------------------------------------------------------
 
+# The pipe protocol: the job goes as a plain tuple; the outcome comes back as a small tuple (its
+# fields without the body) followed by the body as raw bytes, so a large result is neither
+# pickled nor copied into a pickle frame.
+
+def _job_tuple(job: QueryJob) -> tuple:
+    return (job.text, job.results_format, job.graph_format, job.default_graphs, job.named_graphs,
+            job.bindings, job.base_iri)
+
+
 def _worker_main(conn, store_path: str, base: str, max_bytes: int) -> None:
     from ..store.embedded import EmbeddedStore
     store = EmbeddedStore(store_path, read_only=True, base=base)
     conn.send("ready")
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv()
         except (EOFError, KeyboardInterrupt):
             return
-        if job is None:
+        if message is None:
             return
-        conn.send(evaluate(store, job, max_bytes))
+        outcome = evaluate(store, QueryJob(*message), max_bytes)
+        conn.send((outcome.status, outcome.kind, outcome.format, outcome.error, outcome.line,
+                   outcome.column, outcome.seconds))
+        conn.send_bytes(outcome.body)
+
+
+def _receive(conn) -> QueryOutcome:
+    status, kind, fmt, error, line, column, seconds = conn.recv()
+    return QueryOutcome(status, kind, fmt, conn.recv_bytes(), error, line, column, seconds)
 
 
 class _Worker:
@@ -208,9 +225,9 @@ class WorkerPool:
         remaining = max(0.01, timeout - (time.perf_counter() - started))
         died = False
         try:
-            worker.conn.send(job)
+            worker.conn.send(_job_tuple(job))
             if worker.conn.poll(remaining):
-                outcome = worker.conn.recv()
+                outcome = _receive(worker.conn)
                 self._idle.put(worker)
                 return outcome
         except (EOFError, OSError):
@@ -264,7 +281,9 @@ class InlineRunner:
         self.store, self.max_bytes = store, max_bytes
 
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
-        return evaluate(self.store, job, self.max_bytes)
+        outcome = evaluate(self.store, job, self.max_bytes)
+        outcome.body = bytes(outcome.body)
+        return outcome
 
     def busy(self) -> int:
         return 0
