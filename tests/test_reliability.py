@@ -178,9 +178,9 @@ def test_worker_killed_mid_query_is_replaced(live_server, pooled_app):
     message = response.json()["error"]["message"]
     assert "stopped" in message and "Traceback" not in message
     deadline = time.time() + 30
-    while (len(pool.pids()) < pool.size or victim in pool.pids()) and time.time() < deadline:
+    while (len(pool.pids()) < pool.size + pool.spares or victim in pool.pids()) and time.time() < deadline:
         time.sleep(0.1)
-    assert victim not in pool.pids() and len(pool.pids()) == pool.size
+    assert victim not in pool.pids() and len(pool.pids()) == pool.size + pool.spares
     assert set(pool.pids()) != before
     ok = sparql(live_server.url, CHEAP)
     assert ok.status_code == 200 and count_of(ok) > 0

@@ -179,25 +179,32 @@ class _Worker:
 
 class WorkerPool:
     """N worker processes, each with the store open read-only. A query that passes its deadline
-    has its worker killed and replaced; other clients keep being served by the other workers."""
+    has its worker killed; a worker started in reserve takes its place at once (a new reserve
+    starts in the background), so the other clients never wait for a process to start."""
 
     def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0,
-                 max_bytes: int = 50_000_000, base: str = iris.DEFAULT_BASE):
+                 max_bytes: int = 50_000_000, base: str = iris.DEFAULT_BASE, spares: int = 1):
         self.store_path, self.size, self.timeout = str(store_path), size, timeout
-        self.max_bytes, self.base = max_bytes, base
+        self.max_bytes, self.base, self.spares = max_bytes, base, spares
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._reserve: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
         self.killed = 0
-        starting = [self._spawn() for _ in range(size)]
-        for worker in starting:
-            if not worker.wait_ready(60):
-                self.close()
-                from ..store.embedded import StoreUnavailable
-                raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
-                                       "is it readable and complete?")
-            self._idle.put(worker)
+        # Start them all at once and serve as soon as the first is ready (the others join as
+        # they come up): start-up costs one worker's start, not N of them on few cores.
+        starting = [self._spawn() for _ in range(size + spares)]
+        if not starting[0].wait_ready(60):
+            self.close()
+            from ..store.embedded import StoreUnavailable
+            raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
+                                   "is it readable and complete?")
+        self._idle.put(starting[0])
+        for index, worker in enumerate(starting[1:], start=1):
+            target = self._idle if index < size else self._reserve
+            threading.Thread(target=self._join_when_ready, args=(worker, target), daemon=True).start()
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.store_path, self.base, self.max_bytes)
@@ -205,14 +212,27 @@ class WorkerPool:
             self._all.add(worker)
         return worker
 
+    def _join_when_ready(self, worker: _Worker, target: queue.Queue) -> None:
+        if worker.wait_ready(60) and not self._closed:
+            target.put(worker)
+            return
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+
     def _replace(self, dead: _Worker) -> None:
         with self._lock:
             self._all.discard(dead)
         dead.kill()
         self.killed += 1
-        fresh = self._spawn()
-        if fresh.wait_ready(60):
-            self._idle.put(fresh)
+        if self._closed:
+            return
+        try:
+            self._idle.put(self._reserve.get_nowait())   # the reserve steps in at once
+            target = self._reserve                       # and a new reserve starts
+        except queue.Empty:
+            target = self._idle                          # no reserve ready: start a worker
+        self._join_when_ready(self._spawn(), target)
 
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
         timeout = self.timeout if timeout is None else timeout
@@ -232,7 +252,7 @@ class WorkerPool:
                 return outcome
         except (EOFError, OSError):
             died = True  # the engine aborted the worker process (pyoxigraph panics abort)
-        # Past the deadline, or the worker died: stop it and start another in the background.
+        # Past the deadline, or the worker died: stop it and put the reserve in its place.
         threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
         seconds = time.perf_counter() - started
         if died:
@@ -244,11 +264,12 @@ class WorkerPool:
                                                 "and was stopped.", seconds=seconds)
 
     def busy(self) -> int:
-        """How many workers are evaluating a query now."""
+        """How many workers are evaluating a query (or starting) now."""
         with self._lock:
-            return max(0, len(self._all) - self._idle.qsize())
+            return max(0, len(self._all) - self._idle.qsize() - self._reserve.qsize())
 
     def pids(self) -> list[int]:
+        """Every worker process, the reserve included."""
         with self._lock:
             return [w.process.pid for w in self._all if w.process.pid]
 
@@ -261,6 +282,7 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             workers = list(self._all)
             self._all.clear()
@@ -269,6 +291,7 @@ class WorkerPool:
                 worker.conn.send(None)
             except (OSError, BrokenPipeError):
                 pass
+        for worker in workers:
             worker.process.join(1)
             if worker.process.is_alive():
                 worker.process.kill()
