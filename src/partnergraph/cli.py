@@ -411,5 +411,12 @@ def synth(triples, out, seed, data_dir, no_concepts) -> None:
     click.echo(f"Wrote {count:,} triples to {out} in {time.perf_counter() - started:.1f} s", err=True)
 
 
+# -- spreadsheets (template, import, export-sheet) ------------------------------------------
+
+from .sheets.cli import register as _register_sheet_commands  # noqa: E402
+
+_register_sheet_commands(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
