@@ -11,14 +11,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import iris, queries as named
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
 from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
-from .validate import Report, validate_paths
+
+if TYPE_CHECKING:  # validation pulls in rdflib and pySHACL: imported only when data is validated
+    from .validate import Report
 
 
 class DataRejected(Exception):
@@ -174,6 +176,7 @@ class PartnerGraph:
         else:
             data = data or ["data"]
             if validate:
+                from .validate import validate_paths
                 report = validate_paths(data, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
                 if not report.conforms:
                     raise DataRejected(report)

@@ -193,18 +193,22 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
-        # Start them all at once and serve as soon as the first is ready (the others join as
-        # they come up): start-up costs one worker's start, not N of them on few cores.
-        starting = [self._spawn() for _ in range(size + spares)]
-        if not starting[0].wait_ready(60):
+        # Serve as soon as one worker is ready; the others start after it, in the background, so
+        # start-up costs one worker's start and they do not compete with it for the cores.
+        first = self._spawn()
+        if not first.wait_ready(60):
             self.close()
             from ..store.embedded import StoreUnavailable
             raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
                                    "is it readable and complete?")
-        self._idle.put(starting[0])
-        for index, worker in enumerate(starting[1:], start=1):
-            target = self._idle if index < size else self._reserve
-            threading.Thread(target=self._join_when_ready, args=(worker, target), daemon=True).start()
+        self._idle.put(first)
+        threading.Thread(target=self._start_rest, name="partnergraph-workers", daemon=True).start()
+
+    def _start_rest(self) -> None:
+        for index in range(1, self.size + self.spares):
+            if self._closed:
+                return
+            self._join_when_ready(self._spawn(), self._idle if index < self.size else self._reserve)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.store_path, self.base, self.max_bytes)
