@@ -196,6 +196,10 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
             summary = fill(store, plan, rules_dir, progress)
             store.compact()
             del store  # close the database before moving it
+            # Opening it once more lets the database delete the write-ahead log the build left
+            # behind (at 100k triples 56 MB of a 103 MB store; at 1M 1.3 GB).
+            reopened = pyoxigraph.Store(str(building))
+            del reopened
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
