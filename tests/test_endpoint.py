@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests.conftest import ROOT
+
 pytestmark = pytest.mark.server
 
 PG = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>\n"
@@ -323,6 +325,28 @@ def test_graph_parameters_select_stored_graphs_only(live_server):
         "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
         "default-graph-uri": "https://w3id.org/partnergraph/graph/partnerships"}, timeout=30)
     assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_from_clauses_choose_the_dataset(live_server):
+    """FROM and FROM NAMED in the query replace the union of the stored graphs as its dataset
+    (and name stored graphs only: an unknown one is empty)."""
+    import os
+    if os.environ.get("PARTNERGRAPH_TEST_BACKEND") == "oxigraph":
+        pytest.xfail("Oxigraph's server started with --union-default-graph uses the union even when "
+                     "the query has FROM (the embedded store and Virtuoso honour FROM)")
+    import rdflib
+    places = len(rdflib.Graph().parse(ROOT / "data" / "places.ttl"))
+    graph_iri = "https://w3id.org/partnergraph/graph/places"
+
+    def count(query: str) -> int:
+        response = requests.get(live_server.url + "/sparql", params={"query": query}, timeout=30)
+        assert response.status_code == 200, response.text
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+    assert count("SELECT (COUNT(*) AS ?n) FROM <http://example.org/nothing> WHERE { ?s ?p ?o }") == 0
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{graph_iri}> WHERE {{ ?s ?p ?o }}") == places
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{graph_iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == places
+    # the word in a string or an IRI is not a FROM clause
+    assert count('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "from") }') > places
 
 
 def test_cors(live_server):

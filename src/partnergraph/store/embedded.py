@@ -16,6 +16,7 @@ import pyoxigraph
 from pyoxigraph import NamedNode
 
 from .. import iris
+from ..sparql.guard import has_dataset_clause
 from ..validate import RDF_SUFFIXES, rdf_files, rdf_format
 
 
@@ -92,7 +93,7 @@ class EmbeddedStore:
         kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graphs:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
+        elif not has_dataset_clause(text):  # FROM / FROM NAMED in the query choose its dataset
             kwargs["use_default_graph_as_union"] = union
         if named_graphs:
             kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
