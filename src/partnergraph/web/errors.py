@@ -34,6 +34,8 @@ def error_payload(status: int, message: str, line=None, column=None) -> dict:
 
 
 def error_response(status: int, message: str, line=None, column=None, headers=None) -> Response:
+    # a message may quote the request; what cannot be encoded (lone surrogates) is replaced
+    message = message.encode("utf-8", "replace").decode("utf-8")
     if wants_html(request.headers.get("Accept")):
         response = Response(render_template("error.html", status=status, title=TITLES.get(status, "Error"),
                                             message=message, line=line, column=column), status=status)

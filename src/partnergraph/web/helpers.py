@@ -15,6 +15,7 @@ from .. import iris
 from ..describe import format_literal, format_number
 
 LANGS = ("en", "sv")
+LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
 _cache_lock = threading.Lock()
 
 
@@ -69,6 +70,8 @@ def href(iri: str) -> str:
     code = iris.sdg_code(iri)
     if code:
         return f"/sdg/{code}"
+    if not iri.lower().startswith(LINKABLE_SCHEMES):
+        return "#"  # javascript:, data:, vbscript: ... from a query result are shown, never followed
     return iri
 
 

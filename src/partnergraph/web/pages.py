@@ -52,18 +52,18 @@ def split_extension(rest: str) -> tuple[str, formats.Format | None]:
     return rest, None
 
 
-def format_param() -> formats.Format | None:
+def format_param(allow_html: bool = True) -> formats.Format | None:
     name = request.args.get("format")
     if not name:
         return None
     try:
-        return formats.by_name(name, None if name in ("html", "text/html") else "graph")
+        return formats.by_name(name, None if allow_html and name in ("html", "text/html") else "graph")
     except formats.UnknownFormat as err:
         raise PartnergraphError(400, str(err)) from None
 
 
 def negotiate_graph(allow_html: bool) -> formats.Format:
-    chosen = format_param() or formats.negotiate(request.headers.get("Accept"), "graph", allow_html=allow_html)
+    chosen = format_param(allow_html) or formats.negotiate(request.headers.get("Accept"), "graph", allow_html=allow_html)
     if chosen is None:
         raise PartnergraphError(406, "None of the formats in the Accept header can be produced; available: "
                                 + ", ".join(f.media_type for f in formats.GRAPH_FORMATS)
@@ -123,7 +123,9 @@ def data(rest: str):
         return redirect(f"/page/{stem}", code=303)
     iri = base_iri() + "id/" + stem
     require_resource(iri)
-    chosen = suffixed or negotiate_graph(allow_html=False)
+    chosen = suffixed or format_param() or negotiate_graph(allow_html=False)
+    if chosen.kind == "html":
+        return redirect(f"/page/{stem}", code=303)
     response = rdf_response(resource_graph(graph_of(), iri, chosen.name), chosen, vary=suffixed is None)
     response.headers["Content-Location"] = f"/data/{stem}.{chosen.extension}"
     return response
@@ -182,7 +184,8 @@ def named_graph(name: str):
     graph_iri = base_iri() + "graph/" + name
     if graph_iri not in graph_of().graph_sizes():
         raise PartnergraphError(404, f"There is no named graph {graph_iri}.")
-    chosen = format_param() or formats.negotiate(request.headers.get("Accept"), "graph") or formats.BY_NAME["turtle"]
+    chosen = format_param(allow_html=False) or formats.negotiate(request.headers.get("Accept"), "graph") \
+        or formats.BY_NAME["turtle"]
     return rdf_response(graph_bytes(graph_of(), graph_iri, chosen.name), chosen)
 
 
