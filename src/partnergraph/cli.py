@@ -56,14 +56,17 @@ def main() -> None:
 @click.option("--ontology", default="ontology/partnergraph.ttl", show_default=True, help="The OWL ontology.")
 @click.option("--shapes", default="ontology/shapes.ttl", show_default=True, help="The SHACL shapes.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(paths, ontology, shapes, fmt) -> None:
+@click.option("--engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
+              help="SHACL engine: turbo (pyshacl-turbo over a pyoxigraph store, fast), pyshacl (the reference), "
+                   "auto (turbo when installed).")
+def validate(paths, ontology, shapes, fmt, engine) -> None:
     """Check the syntax and the SHACL shapes of data files (default: ./data).
 
     Exit status: 0 when everything conforms, 1 on syntax errors or violations, 2 when the
     check could not run. Data files are never changed.
     """
     try:
-        report = validate_paths(paths or ["data"], ontology, shapes)
+        report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)
     except ValidationSetupError as err:
         _fail(str(err), 2)
     click.echo(report.to_json() if fmt == "json" else report.to_text())

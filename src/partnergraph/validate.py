@@ -1,8 +1,20 @@
 """Syntax and SHACL checks of data files, with reports that name the file, line, focus node.
 
 Every file is parsed on its own first (pyoxigraph's parser reports line and column), then the
-ontology and all data files are checked together with pySHACL: the ontology is part of the data
-graph so that sh:targetClass reaches subclasses and SPARQL constraints see the declarations.
+ontology and all data files are checked together: the ontology is part of the data graph so that
+sh:targetClass reaches subclasses and SPARQL constraints see the declarations. Two engines give
+the same report:
+
+- ``turbo`` (pyshacl-turbo, used when it is installed): the ontology and each data file are
+  loaded into their own named graph of one in-memory pyoxigraph store, which parses and checks
+  the syntax in one pass, and pyshacl-turbo validates the union of those graphs.
+- ``pyshacl``: the reference engine, pySHACL over an rdflib graph of ontology + data.
+
+Known differences, each pinned by a test: the store keeps a number's value, not its spelling
+("5.0"^^xsd:decimal is reported as "5"^^xsd:decimal), while rdflib rewrites some ill-typed
+literals ("none"^^xsd:boolean becomes "false"); and pyshacl-turbo 0.6 over a store does not match
+a plain string constant in the triple pattern of a SPARQL constraint (the shapes here have none).
+
 Validation never writes to a data file.
 """
 from __future__ import annotations
@@ -14,23 +26,16 @@ from typing import Iterable
 
 import pyoxigraph
 import rdflib
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 
-RDF_SUFFIXES = {
-    ".ttl": ("turtle", pyoxigraph.RdfFormat.TURTLE),
-    ".nt": ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
-    ".nq": ("nquads", pyoxigraph.RdfFormat.N_QUADS),
-    ".trig": ("trig", pyoxigraph.RdfFormat.TRIG),
-    ".rdf": ("xml", pyoxigraph.RdfFormat.RDF_XML),
-    ".owl": ("xml", pyoxigraph.RdfFormat.RDF_XML),
-    ".xml": ("xml", pyoxigraph.RdfFormat.RDF_XML),
-    ".jsonld": ("json-ld", pyoxigraph.RdfFormat.JSON_LD),
-    ".json": ("json-ld", pyoxigraph.RdfFormat.JSON_LD),
-}
+# Re-exported: these lived here before the store loader needed them without rdflib.
+from .rdffiles import RDF_SUFFIXES, ValidationSetupError, rdf_files, rdf_format
 
+__all__ = ["ENGINES", "RDF_SUFFIXES", "Report", "SyntaxProblem", "ValidationSetupError", "Violation",
+           "check_syntax", "choose_engine", "parse_graph", "rdf_files", "rdf_format", "validate_paths",
+           "violations_from"]
 
-class ValidationSetupError(Exception):
-    """Validation could not run at all (missing shapes, unreadable path): exit code 2."""
+ENGINES = ("auto", "pyshacl", "turbo")
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Report:
     syntax_errors: list[SyntaxProblem] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     triples: int = 0
+    engine: str = "pyshacl"
 
     @property
     def conforms(self) -> bool:
@@ -89,6 +95,7 @@ class Report:
     def to_json(self) -> str:
         return json.dumps({
             "conforms": self.conforms,
+            "engine": self.engine,
             "files": self.files,
             "triples": self.triples,
             "syntax_errors": [asdict(e) for e in self.syntax_errors],
@@ -102,26 +109,6 @@ class Report:
             f"{sum(v.severity == 'Violation' for v in self.violations)} violation(s)")
         lines.append(f"{len(self.files)} file(s), {self.triples} triples: {status}")
         return "\n".join(lines)
-
-
-def rdf_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The RDF files named or contained (recursively) in paths, sorted for stable reports."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_SUFFIXES))
-        elif path.is_file():
-            if path.suffix.lower() not in RDF_SUFFIXES:
-                raise ValidationSetupError(f"{path}: not an RDF file (known suffixes: {', '.join(sorted(RDF_SUFFIXES))})")
-            found.append(path)
-        else:
-            raise ValidationSetupError(f"{path}: no such file or directory")
-    return found
-
-
-def rdf_format(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
-    return RDF_SUFFIXES[path.suffix.lower()]
 
 
 def check_syntax(path: Path) -> SyntaxProblem | None:
@@ -138,9 +125,15 @@ def check_syntax(path: Path) -> SyntaxProblem | None:
 
 
 def parse_graph(path: Path) -> rdflib.Graph:
-    fmt, _ = rdf_format(path)
+    """The file's triples; those of a dataset file (N-Quads, TriG) from all of its graphs."""
+    fmt, oxigraph_format = rdf_format(path)
+    if not oxigraph_format.supports_datasets:
+        return rdflib.Graph().parse(str(path), format=fmt)
+    dataset = rdflib.Dataset()
+    dataset.parse(str(path), format=fmt)
     graph = rdflib.Graph()
-    graph.parse(str(path), format=fmt)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
     return graph
 
 
@@ -148,6 +141,8 @@ def _term_text(term) -> str | None:
     if term is None:
         return None
     if isinstance(term, rdflib.Literal):
+        if term.datatype == XSD.string:  # RDF 1.1: "x"^^xsd:string and "x" are the same literal
+            return rdflib.Literal(str(term)).n3()
         return term.n3()
     if isinstance(term, rdflib.URIRef):
         return f"<{term}>"
@@ -191,17 +186,45 @@ def violations_from(results: rdflib.Graph, subject_files: dict) -> list[Violatio
     return found
 
 
-def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ontology/partnergraph.ttl",
-                   shapes: Path | str = "ontology/shapes.ttl") -> Report:
-    """Check the syntax of every data file, then the SHACL shapes over ontology + data."""
-    import pyshacl  # imported here: it is slow to import and only validation needs it
+def choose_engine(engine: str = "auto") -> str:
+    """The engine that will run: "auto" is pyshacl-turbo when it is installed, else pySHACL."""
+    if engine not in ENGINES:
+        raise ValidationSetupError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)})")
+    if engine == "pyshacl":
+        return engine
+    try:
+        import pyshacl_turbo  # noqa: F401  (imported here: slow to import, only validation needs it)
+    except ImportError:
+        if engine == "turbo":
+            raise ValidationSetupError("the turbo engine needs pyshacl-turbo, which is not installed "
+                                       "(pip install pyshacl-turbo, or use --engine pyshacl)") from None
+        return "pyshacl"
+    return "turbo"
 
+
+def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ontology/partnergraph.ttl",
+                   shapes: Path | str = "ontology/shapes.ttl", engine: str = "auto") -> Report:
+    """Check the syntax of every data file, then the SHACL shapes over ontology + data.
+
+    engine: "auto" (pyshacl-turbo when installed, else pySHACL), "pyshacl" or "turbo"; both
+    engines give the same report."""
+    engine = choose_engine(engine)
     ontology, shapes = Path(ontology), Path(shapes)
     for required in (ontology, shapes):
         if not required.is_file():
             raise ValidationSetupError(f"{required}: not found (run from the project directory, or pass --ontology/--shapes)")
     files = rdf_files(data_paths)
-    report = Report(files=[str(f) for f in files])
+    report = Report(files=[str(f) for f in files], engine=engine)
+    if engine == "turbo":
+        _validate_with_turbo(report, files, ontology, shapes)
+    else:
+        _validate_with_pyshacl(report, files, ontology, shapes)
+    return report
+
+
+def _validate_with_pyshacl(report: Report, files: list[Path], ontology: Path, shapes: Path) -> None:
+    import pyshacl  # imported here: it is slow to import and only validation needs it
+
     for problem in (check_syntax(ontology), check_syntax(shapes)):
         if problem:
             raise ValidationSetupError(str(problem))
@@ -222,7 +245,7 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
         combined += graph
     report.triples = len(combined)
     if report.syntax_errors:
-        return report  # shapes over a partial graph would report noise about missing resources
+        return  # shapes over a partial graph would report noise about missing resources
     shapes_graph = parse_graph(shapes)
     _, results, _ = pyshacl.validate(
         data_graph=combined, shacl_graph=shapes_graph, inference="none",
@@ -230,5 +253,99 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
     )
     for node, where in object_files.items():
         subject_files.setdefault(node, where)
-    report.violations = violations_from(results, subject_files)
-    return report
+    report.violations = violations_from(_report_graph(results, shapes), subject_files)
+
+
+def _validate_with_turbo(report: Report, files: list[Path], ontology: Path, shapes: Path) -> None:
+    import pyshacl_turbo
+
+    store = pyoxigraph.Store()  # in memory
+    problem = _load_into(store, ontology, pyoxigraph.NamedNode("urn:partnergraph:validate:ontology"))
+    # The shapes go into a store of their own: given a store for the data and an rdflib graph for
+    # the shapes, pyshacl-turbo (0.6) finds "x" in the data different from "x" in the shapes.
+    shapes_store = pyoxigraph.Store()
+    problem = problem or _load_into(shapes_store, shapes, pyoxigraph.DefaultGraph())
+    if problem:
+        raise ValidationSetupError(str(problem))
+    graphs: list[tuple[pyoxigraph.NamedNode, str]] = []
+    for number, path in enumerate(files):
+        graph = pyoxigraph.NamedNode(f"urn:partnergraph:validate:file:{number}")
+        problem = _load_into(store, path, graph)
+        if problem:
+            report.syntax_errors.append(problem)
+            continue
+        graphs.append((graph, str(path)))
+    report.triples = _distinct_triples(store)
+    if report.syntax_errors:
+        return  # shapes over a partial graph would report noise about missing resources
+    # Core constraints and SPARQL constraints see the union of the named graphs.
+    _, results, _ = pyshacl_turbo.validate(
+        store, shacl_graph=shapes_store, inference="none",
+        advanced=True, allow_warnings=True, abort_on_first=False,
+    )
+    results = _report_graph(results, shapes)
+    focus_nodes = set(results.objects(None, SH.focusNode))
+    report.violations = violations_from(results, _files_in_store(store, graphs, focus_nodes))
+
+
+def _report_graph(results, shapes: Path) -> rdflib.Graph:
+    """The engines return a failure instead of a report when the shapes cannot be used (a SPARQL
+    constraint that is not allowed, for example): validation could not run."""
+    if not isinstance(results, rdflib.Graph):
+        raise ValidationSetupError(f"{shapes}: the shapes cannot be used: {results}")
+    return results
+
+
+def _load_into(store: pyoxigraph.Store, path: Path, graph) -> SyntaxProblem | None:
+    """Parse path into the named graph (the parser reports line and column of a syntax error)."""
+    _, fmt = rdf_format(path)
+    base = path.resolve().as_uri()
+    try:
+        if fmt.supports_datasets:
+            # A dataset file's own graphs are merged into its graph, as in the reference engine's
+            # rdflib graph; blank nodes are renamed so that files do not share them.
+            store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in
+                         pyoxigraph.parse(path=str(path), format=fmt, base_iri=base, rename_blank_nodes=True))
+        else:
+            store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=graph)
+    except SyntaxError as err:
+        store.remove_graph(graph)  # a bulk load is not atomic: drop what came before the error
+        return SyntaxProblem(str(path), err.lineno, err.offset, err.msg)
+    except (OSError, ValueError) as err:
+        store.remove_graph(graph)
+        return SyntaxProblem(str(path), None, None, str(err))
+    return None
+
+
+def _distinct_triples(store: pyoxigraph.Store) -> int:
+    """Triples in the union of the graphs: a triple stated in two files counts once."""
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return int(next(iter(rows))["n"].value)
+
+
+def _any(quads) -> bool:
+    return next(iter(quads), None) is not None
+
+
+def _files_in_store(store: pyoxigraph.Store, graphs: list[tuple[pyoxigraph.NamedNode, str]], nodes) -> dict:
+    """For each node, the data files that describe it (it is their subject), or failing that the
+    files that refer to it (a dangling reference), as the reference engine's maps give them."""
+    found: dict = {}
+    for node in nodes:
+        try:
+            if isinstance(node, rdflib.URIRef):
+                term = pyoxigraph.NamedNode(str(node))
+            elif isinstance(node, rdflib.BNode):
+                term = pyoxigraph.BlankNode(str(node))
+            else:
+                continue
+        except ValueError:  # not a term of the store, so in no file
+            continue
+        files = [name for graph, name in graphs if _any(store.quads_for_pattern(term, None, None, graph))]
+        if not files and isinstance(term, pyoxigraph.NamedNode):
+            files = [name for graph, name in graphs
+                     if _any(store.quads_for_pattern(None, None, term, graph))
+                     or _any(store.quads_for_pattern(None, term, None, graph))]
+        if files:
+            found[node] = files
+    return found

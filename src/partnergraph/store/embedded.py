@@ -17,7 +17,7 @@ from pyoxigraph import NamedNode
 
 from .. import iris
 from ..sparql.guard import has_dataset_clause
-from ..validate import RDF_SUFFIXES, rdf_files, rdf_format
+from ..rdffiles import RDF_SUFFIXES, rdf_files, rdf_format
 
 
 @dataclass(frozen=True)
