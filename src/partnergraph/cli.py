@@ -11,7 +11,7 @@ from . import iris, settings
 from .graph import DataRejected, PartnerGraph, QueryError, compact_iri, is_store_dir, is_url, rows_to_table
 from .queries import ParameterError, UnknownQuery, get as get_query
 from .sparql import formats
-from .validate import ValidationSetupError, validate_paths
+from .rdffiles import ValidationSetupError
 
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
 
@@ -40,7 +40,27 @@ def _progress(label: str):
     return callback, finish
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group. The spreadsheet commands (and rdflib, which they need) are imported
+    only when one of them runs or the commands are listed, so 'serve' starts without them."""
+    SHEET_COMMANDS = ("template", "import", "export-sheet")
+
+    def _load_sheet_commands(self) -> None:
+        if not all(name in self.commands for name in self.SHEET_COMMANDS):
+            from .sheets.cli import register
+            register(self)
+
+    def list_commands(self, ctx):
+        self._load_sheet_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        if name in self.SHEET_COMMANDS:
+            self._load_sheet_commands()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="partnergraph")
 def main() -> None:
     """partnergraph: Swedish municipalities' international partnerships as linked open data.
@@ -66,6 +86,7 @@ def validate(paths, ontology, shapes, fmt, engine) -> None:
     check could not run. Data files are never changed.
     """
     try:
+        from .validate import validate_paths
         report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)
     except ValidationSetupError as err:
         _fail(str(err), 2)
@@ -90,6 +111,7 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
 
     try:
         if not no_validate:
+            from .validate import validate_paths
             report = validate_paths(paths, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
             if not report.conforms:
                 click.echo(report.to_text(), err=True)
@@ -220,6 +242,7 @@ def stats(store, data) -> None:
     status = "not checked (store)"
     if not store:
         try:
+            from .validate import validate_paths
             report = validate_paths(list(data) or ["data"])
             status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
         except ValidationSetupError as err:
@@ -412,13 +435,6 @@ def synth(triples, out, seed, data_dir, no_concepts) -> None:
     except (OSError, ValueError) as err:
         _fail(str(err), 2)
     click.echo(f"Wrote {count:,} triples to {out} in {time.perf_counter() - started:.1f} s", err=True)
-
-
-# -- spreadsheets (template, import, export-sheet) ------------------------------------------
-
-from .sheets.cli import register as _register_sheet_commands  # noqa: E402
-
-_register_sheet_commands(main)
 
 
 if __name__ == "__main__":  # pragma: no cover
