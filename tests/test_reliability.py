@@ -159,6 +159,9 @@ def test_worker_killed_mid_query_is_replaced(live_server, pooled_app):
     pool = pooled_app.extensions["partnergraph"].runner
     if not hasattr(pool, "pids"):
         pytest.skip("queries go to an external store; there are no local workers to kill")
+    deadline = time.time() + 60  # every worker started, so the busy one is the one with the query
+    while (len(pool.pids()) < pool.size + pool.spares or pool.busy()) and time.time() < deadline:
+        time.sleep(0.1)
     before = set(pool.pids())
     result: dict = {}
 
@@ -458,3 +461,29 @@ def test_reload_cli_reports_a_refusal(tmp_path, runner):
         assert result.exit_code == 0 and "Reloaded: generation 2" in result.output
     finally:
         server.stop()
+
+
+def test_worker_that_dies_while_starting_is_started_again(tmp_path):
+    """The pool serves once its first worker is ready and starts the others after it; one that
+    is killed while starting is started again, so the pool does not shrink."""
+    from partnergraph.sparql.executor import QueryJob, WorkerPool
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                   cwd=ROOT, check=True, capture_output=True)
+    pool = WorkerPool(str(store), size=2, timeout=10, spares=1)
+    try:
+        first = set(pool.pids())
+        deadline = time.time() + 10
+        while len(pool.pids()) < 2 and time.time() < deadline:
+            time.sleep(0.005)
+        starting = [pid for pid in pool.pids() if pid not in first]
+        assert starting, "the other workers start after the first"
+        os.kill(starting[0], signal.SIGKILL)
+        deadline = time.time() + 60
+        while (len(pool.pids()) < 3 or pool.busy()) and time.time() < deadline:
+            time.sleep(0.1)
+        assert len(pool.pids()) == 3 and starting[0] not in pool.pids()
+        outcome = pool.run(QueryJob("ASK { ?s ?p ?o }"))
+        assert outcome.status == 200 and b"true" in outcome.body
+    finally:
+        pool.close()

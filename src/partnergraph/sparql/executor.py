@@ -219,13 +219,20 @@ class WorkerPool:
             self._all.add(worker)
         return worker
 
-    def _join_when_ready(self, worker: _Worker, target: queue.Queue) -> None:
-        if worker.wait_ready(60) and not self._closed:
-            target.put(worker)
-            return
-        with self._lock:
-            self._all.discard(worker)
-        worker.kill()
+    def _join_when_ready(self, worker: _Worker, target: queue.Queue, attempts: int = 3) -> None:
+        """Put a starting worker into service once it is ready. One that dies while starting is
+        started again (a few times: a store that has become unreadable does not loop forever)."""
+        while True:
+            if worker.wait_ready(60) and not self._closed:
+                target.put(worker)
+                return
+            with self._lock:
+                self._all.discard(worker)
+            worker.kill()
+            attempts -= 1
+            if self._closed or attempts <= 0:
+                return
+            worker = self._spawn()
 
     def _replace(self, dead: _Worker) -> None:
         with self._lock:
