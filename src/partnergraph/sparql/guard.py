@@ -139,6 +139,9 @@ def looks_like_update(text: str) -> bool:
     return False
 
 
+_PARSED: set[str] = set()  # texts that parsed as queries: rdflib's parser takes tens of ms
+
+
 def require_query(text: str) -> None:
     """Before forwarding to an external engine (which may well execute updates sent as queries):
     the text must parse as a SPARQL query. An update is refused with 403, anything else that
@@ -147,8 +150,13 @@ def require_query(text: str) -> None:
     from rdflib.plugins.sparql import parser as sparql_parser
     if looks_like_update(text):
         raise QueryRefused(403, "SPARQL Update is not accepted: this endpoint is read-only.")
+    if text in _PARSED:
+        return
     try:
         sparql_parser.parseQuery(text)
+        if len(_PARSED) >= 1024:  # the pages' own queries recur; a bounded memory of them
+            _PARSED.clear()
+        _PARSED.add(text)
     except ParseException as err:
         raise QueryRefused(400, f"Query syntax error: {err.msg}", line=err.lineno, column=err.col) from err
     except RecursionError as err:
