@@ -300,30 +300,32 @@ def _load_with_small_disk(store: Path, limit_bytes: int) -> subprocess.Completed
                           cwd=ROOT, preexec_fn=small_disk, capture_output=True, text=True, timeout=120)
 
 
-def _assert_store_intact(store: Path, triples: int) -> None:
+def _store_triples(store: Path) -> int:
     from partnergraph.graph import PartnerGraph
     graph = PartnerGraph.build(store=str(store))
     try:
-        assert int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"]) == triples
+        return int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
     finally:
         graph.close()
+
+
+def _load_shipped(store: Path) -> int:
+    """Build a store from ./data with `partnergraph load`; its triple count."""
+    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
+                   cwd=ROOT, check=True, capture_output=True)
+    return _store_triples(store)
 
 
 @pytest.mark.parametrize("limit_bytes", [100_000, 300_000])
 def test_write_failure_during_load_keeps_the_old_store(tmp_path, limit_bytes):
     store = tmp_path / "store"
-    subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
-                   cwd=ROOT, check=True, capture_output=True)
-    from partnergraph.graph import PartnerGraph
-    graph = PartnerGraph.build(store=str(store))
-    triples = int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
-    graph.close()
+    triples = _load_shipped(store)
     result = _load_with_small_disk(store, limit_bytes)
     assert result.returncode == 1, result.stderr
     assert "load failed, the store was left as it was" in result.stderr and "Traceback" not in result.stderr
     assert "disk" in result.stderr
     assert not list(tmp_path.glob(".store.building-*"))
-    _assert_store_intact(store, triples)
+    assert _store_triples(store) == triples
 
 
 def test_disk_full_during_load_keeps_the_old_store(tmp_path):
@@ -334,12 +336,7 @@ def test_disk_full_during_load_keeps_the_old_store(tmp_path):
         pytest.skip("mounting a small tmpfs needs root; the file-size-limit variant covers write failures")
     try:
         store = mount / "store"
-        subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
-                       cwd=ROOT, check=True, capture_output=True)
-        from partnergraph.graph import PartnerGraph
-        graph = PartnerGraph.build(store=str(store))
-        triples = int(graph.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
-        graph.close()
+        triples = _load_shipped(store)
         free = shutil.disk_usage(mount).free
         (mount / "filler").write_bytes(b"\0" * max(0, free - 200_000))
         result = subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store),
@@ -347,7 +344,7 @@ def test_disk_full_during_load_keeps_the_old_store(tmp_path):
         assert result.returncode == 1, result.stderr
         assert "disk is full" in result.stderr and "Traceback" not in result.stderr
         assert not list(mount.glob(".store.building-*"))
-        _assert_store_intact(store, triples)
+        assert _store_triples(store) == triples
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 

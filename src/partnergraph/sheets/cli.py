@@ -26,6 +26,17 @@ def _format(out: str | None, fmt: str | None) -> str:
     return "xlsx" if out and Path(out).suffix.lower() in (".xlsx", ".xlsm") else "csv"
 
 
+def _write_or_print(out: str | None, fmt: str, data: bytes, what: str) -> bool:
+    """Write to OUT atomically (True), or print a CSV to stdout when no file is given (False)."""
+    if out:
+        atomic_write(Path(out), data)
+        return True
+    if fmt == "xlsx":
+        raise click.UsageError(f"an XLSX {what} needs a file: use -o NAME.xlsx")
+    click.echo(data.decode("utf-8-sig"), nl=False)
+    return False
+
+
 def _setup_failure(err: Exception) -> None:
     click.echo(f"Error: {err}", err=True)
     sys.exit(2)
@@ -67,13 +78,8 @@ def template_command(kind, out, fmt, describe, lang, data_dir, ontology_dir) -> 
         click.echo(describe_text(ctx, lang), nl=False)
         return
     fmt = _format(out, fmt)
-    data = template_bytes(ctx, fmt, lang)
-    if not out:
-        if fmt == "xlsx":
-            raise click.UsageError("an XLSX template needs a file: use -o NAME.xlsx")
-        click.echo(data.decode("utf-8-sig"), nl=False)
+    if not _write_or_print(out, fmt, template_bytes(ctx, fmt, lang), "template"):
         return
-    atomic_write(Path(out), data)
     written = [out]
     if fmt == "csv":
         sidecar = Path(out).with_name(Path(out).stem + "-columns.csv")
@@ -128,13 +134,8 @@ def export_sheet_command(kind, out, fmt, lang, data_dir, ontology_dir) -> None:
         _setup_failure(err)
     fmt = _format(out, fmt)
     rows = export_rows(ctx, lang)
-    data = template_bytes(ctx, fmt, lang, rows)
-    if not out:
-        if fmt == "xlsx":
-            raise click.UsageError("an XLSX sheet needs a file: use -o NAME.xlsx")
-        click.echo(data.decode("utf-8-sig"), nl=False)
+    if not _write_or_print(out, fmt, template_bytes(ctx, fmt, lang, rows), "sheet"):
         return
-    atomic_write(Path(out), data)
     click.echo(f"Wrote {len(rows)} row(s) to {out}", err=True)
 
 
