@@ -254,7 +254,7 @@ def test_query_results_cannot_link_to_scripts(client):
 def test_jsonld_in_pages_cannot_break_out_of_script(app):
     """The JSON-LD island in a resource page: '</script>', '<!--' and U+2028 in the data stay
     inside the JSON string."""
-    from partnergraph.web.pages import script_json
+    from partnergraph.web.responses import script_json
     nasty = json.dumps({"@id": "x", "label": "</script><script>alert(1)</script><!-- \u2028 & '"},
                        ensure_ascii=False)
     with app.test_request_context():

@@ -227,7 +227,7 @@ def seed_urls(app) -> list[str]:
     """What the export starts from; links found in the pages add the rest."""
     from .dashboard import DASHBOARD_CLASSES
     from .dataset import DUMP_FORMATS
-    from .web.app import graph_of
+    from .web.context import graph_of
     graph = graph_of(app)
     base = app.config["BASE_IRI"]
     urls = ["/", "/sdg-colours.css", "/queries", "/dumps/"]
@@ -278,7 +278,7 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
             if isinstance(t, Target):
                 enqueue(t)
 
-    from .web.app import graph_of
+    from .web.context import graph_of
     summary.resources = len(resource_iris(graph_of(app), app.config["BASE_IRI"]))
     done = 0
     while queue:
@@ -352,11 +352,11 @@ def void_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -
     The SPARQL endpoint is described only when live_url names one."""
     import rdflib
     from . import dashboard, dataset
-    from .web.app import graph_of
+    from .web.context import graph_of
     graph = graph_of(app)
     base = app.config["BASE_IRI"]
     with app.app_context():
-        from .web.helpers import app_cache
+        from .web.context import app_cache
         dumps = app_cache("dumps", lambda: dataset.Dumps(graph, base), app)
         g = dataset.void_graph(graph, base, PLACEHOLDER_SITE, dumps, dashboard.class_counts(graph))
     fmt = formats.by_name(fmt_name, "graph")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..queries import get as get_query, UnknownQuery
-from .app import graph_of
+from .context import graph_of
 from .errors import PartnergraphError
 
 bp = Blueprint("alignment", __name__)

@@ -7,11 +7,11 @@ import time
 from typing import Any
 
 from flask import Flask, g, request
-from markupsafe import Markup
 
-from .. import iris, settings
-from ..graph import PartnerGraph
-from . import errors
+from .. import settings
+from ..graph import PartnerGraph, compact_iri
+from . import admin, alignment, errors, helpers, pages, site, sparql_views
+from .context import EXTENSION
 
 log = logging.getLogger("partnergraph.access")
 
@@ -35,56 +35,23 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
             queries_dir=resolved["QUERIES_DIR"], vocab=resolved["VOCAB"], validate=resolved["VALIDATE"],
             workers=resolved["WORKERS"], timeout=resolved["QUERY_TIMEOUT"], max_bytes=resolved["MAX_RESULT_BYTES"],
             base=resolved["BASE_IRI"], allowlist=tuple(resolved["SERVICE_ALLOWLIST"]))
-    app.extensions["partnergraph"] = graph
+    app.extensions[EXTENSION] = graph
 
     errors.register(app)
     _register_template_helpers(app)
     _register_hooks(app)
 
-    from . import sparql_views, pages  # noqa: E402  (views import the app's helpers)
-    app.register_blueprint(sparql_views.bp)
-    app.register_blueprint(pages.bp)
-    from . import site  # noqa: E402
-    app.register_blueprint(site.bp)
-    from . import alignment
-    app.register_blueprint(alignment.bp)
-    from . import admin
+    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp):
+        app.register_blueprint(blueprint)
     admin.register(app)
     return app
 
 
-def graph_of(app: Flask | None = None) -> PartnerGraph:
-    from flask import current_app
-    return (app or current_app).extensions["partnergraph"]
-
-
-def local_url(iri: str) -> str:
-    """The local URL of a resource IRI under the dataset base (any host), else the IRI itself."""
-    from flask import current_app
-    base = current_app.config["BASE_IRI"]
-    if iri.startswith(base):
-        path = iri[len(base):]
-        if path.startswith("id/"):
-            return "/page/" + path[3:]
-        return "/" + path
-    code = iris.sdg_code(iri)
-    if code:
-        return f"/sdg/{code}"
-    return iri
-
-
 def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals["local_url"] = local_url
     app.jinja_env.globals["settings_base"] = lambda: app.config["BASE_IRI"]
-    app.jinja_env.filters["compact"] = _compact
+    app.jinja_env.filters["compact"] = compact_iri
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
-    from . import helpers  # the reader's language, UI strings, site links for IRIs (overrides local_url)
-    helpers.register(app)
-
-
-def _compact(iri: str) -> str:
-    from ..graph import compact_iri
-    return compact_iri(iri)
+    helpers.register(app)  # the reader's language, UI strings, site links for IRIs
 
 
 def _register_hooks(app: Flask) -> None:
@@ -122,7 +89,3 @@ def _register_hooks(app: Flask) -> None:
                      request.full_path.rstrip("?"), response.status_code,
                      response.calculate_content_length() or "-", took)
         return response
-
-
-def markup(text: str) -> Markup:
-    return Markup(text)

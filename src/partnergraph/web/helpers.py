@@ -3,10 +3,8 @@ site links for IRIs, and per-app caches."""
 from __future__ import annotations
 
 import json
-import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
@@ -16,7 +14,6 @@ from ..describe import format_literal, format_number
 
 LANGS = ("en", "sv")
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
-_cache_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -83,23 +80,6 @@ def lang_switch_url(lang: str) -> str:
     args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
     args["lang"] = lang
     return request.path + "?" + urlencode(args)
-
-
-def app_cache(name: str, factory: Callable[[], Any], app: Flask | None = None) -> Any:
-    """A value computed once per app and graph generation: a reload of the data starts afresh,
-    and a value computed from the old graph is never served after the swap."""
-    app = app or current_app
-    generation = getattr(app.extensions["partnergraph"], "generation", 1)
-    key = (generation, name)
-    store = app.extensions.setdefault("partnergraph.cache", {})
-    if key not in store:
-        with _cache_lock:
-            if key not in store:
-                value = factory()
-                for stale in [k for k in store if k[0] != generation]:
-                    del store[stale]
-                store[key] = value
-    return store[key]
 
 
 def register(app: Flask) -> None:

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import re
 
-
-
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
-from markupsafe import Markup
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from .. import charts, dashboard, iris
-from ..describe import PG, describe, exists, resource_graph, sdg_goals
+from ..charts import text_colour
+from ..describe import PG, describe, exists, format_number, resource_graph, sdg_goals
 from ..sparql import formats
-from .app import graph_of
+from ..vocabulary import named_graph as graph_bytes
+from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
-from .helpers import app_cache, current_lang, href, translate
+from .helpers import current_lang, href, translate
+from .responses import alternate_links, format_param, link_header, negotiate_graph, rdf_response, script_json, split_extension
 
 bp = Blueprint("pages", __name__)
-
-RDF_EXTENSIONS = {f.extension: f for f in formats.GRAPH_FORMATS}
 
 
 @bp.route("/healthz")
@@ -34,41 +32,8 @@ def healthz():
 
 # -- helpers ----------------------------------------------------------------------------------
 
-def base_iri() -> str:
-    return current_app.config["BASE_IRI"]
-
-
 def goals() -> dict[str, dict]:
     return app_cache("sdg-goals", lambda: sdg_goals(graph_of()))
-
-
-def split_extension(rest: str) -> tuple[str, formats.Format | None]:
-    """'project/x.ttl' -> ('project/x', turtle); slugs never hold a dot."""
-    stem, dot, ext = rest.rpartition(".")
-    if dot and "/" not in ext and ext in RDF_EXTENSIONS:
-        return stem, RDF_EXTENSIONS[ext]
-    if dot and ext == "html":
-        return stem, formats.BY_NAME["html"]
-    return rest, None
-
-
-def format_param(allow_html: bool = True) -> formats.Format | None:
-    name = request.args.get("format")
-    if not name:
-        return None
-    try:
-        return formats.by_name(name, None if allow_html and name in ("html", "text/html") else "graph")
-    except formats.UnknownFormat as err:
-        raise PartnergraphError(400, str(err)) from None
-
-
-def negotiate_graph(allow_html: bool) -> formats.Format:
-    chosen = format_param(allow_html) or formats.negotiate(request.headers.get("Accept"), "graph", allow_html=allow_html)
-    if chosen is None:
-        raise PartnergraphError(406, "None of the formats in the Accept header can be produced; available: "
-                                + ", ".join(f.media_type for f in formats.GRAPH_FORMATS)
-                                + (", text/html" if allow_html else "") + ".")
-    return chosen
 
 
 _SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*$")
@@ -77,28 +42,6 @@ _SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?#@!$&'()*+,;=%
 def require_resource(iri: str) -> None:
     if not _SAFE_IRI.match(iri) or not exists(graph_of(), iri):
         raise PartnergraphError(404, f"The graph says nothing about {iri}.")
-
-
-def alternate_links(data_path: str) -> list[dict]:
-    return [{"href": f"/data/{data_path}.{f.extension}", "type": f.media_type, "name": f.name,
-             "ext": f.extension} for f in formats.GRAPH_FORMATS]
-
-
-def link_header(links: list[dict]) -> str:
-    return ", ".join(f'<{link["href"]}>; rel="alternate"; type="{link["type"]}"' for link in links)
-
-
-def script_json(body: bytes | str) -> Markup:
-    """JSON for a <script> data block: <, > and & as \\u escapes, so '</script>' cannot occur."""
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def rdf_response(body: bytes, fmt: formats.Format, vary: bool = True) -> Response:
-    response = Response(body, content_type=fmt.content_type)
-    if vary:
-        response.vary.add("Accept")
-    return response
 
 
 # -- cool URIs --------------------------------------------------------------------------------
@@ -180,7 +123,6 @@ def sdg(code: str):
 @bp.route("/graph/<path:name>")
 def named_graph(name: str):
     """A named graph's triples (Turtle by default; conneg and ?format= as elsewhere)."""
-    from ..vocabulary import named_graph as graph_bytes
     graph_iri = base_iri() + "graph/" + name
     if graph_iri not in graph_of().graph_sizes():
         raise PartnergraphError(404, f"There is no named graph {graph_iri}.")
@@ -237,7 +179,6 @@ def index():
 
 
 def format_number_lang(n, lang):
-    from ..describe import format_number
     return format_number(n, lang)
 
 
@@ -270,7 +211,6 @@ def class_listing(name: str):
 def sdg_colours():
     """The goals' colours (pg:colour in the data) as CSS classes .sdg-1 ... .sdg-17 (no inline styles:
     the pages' Content-Security-Policy allows only the site's own stylesheets)."""
-    from ..charts import text_colour
     rules = []
     for number, goal in sorted(goals().items(), key=lambda kv: int(kv[0])):
         colour = goal.get("colour") or ""

@@ -10,35 +10,13 @@ from .. import dashboard, dataset, vocabulary
 from ..queries import ParameterError
 from ..search import SearchIndex
 from ..sparql import formats
-from .app import graph_of
+from ..sparql.results import result_table
+from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
-from .helpers import app_cache, current_lang, href
-from .pages import format_param, negotiate_graph, rdf_response
+from .helpers import current_lang, href
+from .responses import format_links, negotiate_graph, rdf_response, safe_json, wants_page, with_links
 
 bp = Blueprint("site", __name__)
-
-
-def base_iri() -> str:
-    return current_app.config["BASE_IRI"]
-
-
-def wants_page() -> bool:
-    """A browser asking for HTML (and no ?format= other than html)."""
-    fmt = request.args.get("format")
-    if fmt:
-        return fmt == "html"
-    return formats.wants_html(request.headers.get("Accept"))
-
-
-def rdf_links(path: str) -> list[dict]:
-    return [{"href": f"{path}?format={f.name}", "type": f.media_type, "name": f.name}
-            for f in formats.GRAPH_FORMATS]
-
-
-def with_links(response: Response, links: list[dict]) -> Response:
-    response.headers["Link"] = ", ".join(f'<{l["href"]}>; rel="alternate"; type="{l["type"]}"' for l in links)
-    response.vary.add("Accept")
-    return response
 
 
 # -- ontology and shapes --------------------------------------------------------------------------
@@ -48,7 +26,7 @@ def documented_graph(graph_name: str, path: str, render):
     if not wants_page():
         chosen = negotiate_graph(allow_html=False)
         return rdf_response(vocabulary.named_graph(graph_of(), f"{base_iri()}graph/{graph_name}", chosen.name), chosen)
-    links = rdf_links(path)
+    links = format_links(path)
     return with_links(Response(render(links), content_type="text/html; charset=utf-8"), links)
 
 
@@ -86,14 +64,6 @@ def search():
     return render_template("search.html", query=query, hits=hits, labels=labels)
 
 
-def safe_json(data) -> Response:
-    """JSON with <, > and & as \\u escapes: reflected text never reads as markup."""
-    import json
-    text = json.dumps(data, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Response(text, content_type="application/json; charset=utf-8")
-
-
 # -- named queries --------------------------------------------------------------------------------
 
 @bp.route("/queries")
@@ -127,7 +97,6 @@ def named_query(name: str):
         response.headers["Content-Disposition"] = \
             f'inline; filename="{name}.{formats.BY_NAME[outcome.format].extension}"'
         return response
-    from .sparql_views import result_table
     outcome = graph.run(query.text, results_format="json", graph_format="ntriples", bindings=bindings)
     if outcome.status != 200:
         raise PartnergraphError(outcome.status, outcome.error or "The query failed.")
@@ -165,7 +134,7 @@ def void():
                "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(dashboard.PG)),
                                  key=lambda cn: (-cn[1], cn[0])),
                "vocabularies": dataset.vocabularies(graph), "sizes": dumps().sizes()}
-    links = rdf_links("/.well-known/void")
+    links = format_links("/.well-known/void")
     return with_links(Response(render_template("void.html", s=summary, labels=labels, dumps=dataset.DUMP_FORMATS,
                                                links=links), content_type="text/html; charset=utf-8"), links)
 
@@ -189,5 +158,3 @@ def dump(filename: str):
         response = Response(body, content_type=spec.media_type + ("; charset=utf-8" if textual else ""))
     return response
 
-
-__all__ = ["bp", "format_param"]

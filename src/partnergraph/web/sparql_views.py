@@ -2,7 +2,6 @@
 description, and the query page for browsers."""
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -10,7 +9,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from .. import iris
 from ..graph import PartnerGraph
 from ..sparql import formats
-from .app import graph_of
+from ..sparql.results import result_table
+from .context import graph_of
 from .errors import PartnergraphError
 
 bp = Blueprint("sparql", __name__)
@@ -163,36 +163,6 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
                                              "href": "/sparql?" + urlencode({"query": text, "format": fmt.name})})
         context["share"] = "/sparql?" + urlencode({"query": text})
     return render_template("sparql.html", **context), status
-
-
-def result_table(outcome, max_rows: int) -> dict:
-    """A result as columns and rows of terms, for the HTML table."""
-    if outcome.kind == "graph":
-        import pyoxigraph
-        rows = []
-        for triple in pyoxigraph.parse(outcome.body, format=pyoxigraph.RdfFormat.N_TRIPLES):
-            rows.append({"subject": _term(triple.subject), "predicate": _term(triple.predicate), "object": _term(triple.object)})
-        return {"kind": "graph", "vars": ["subject", "predicate", "object"], "rows": rows[:max_rows],
-                "total": len(rows)}
-    data = json.loads(outcome.body)
-    if "boolean" in data:
-        return {"kind": "boolean", "boolean": data["boolean"]}
-    rows = data["results"]["bindings"]
-    return {"kind": "results", "vars": data["head"]["vars"], "rows": rows[:max_rows], "total": len(rows)}
-
-
-def _term(term) -> dict:
-    import pyoxigraph
-    if isinstance(term, pyoxigraph.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, pyoxigraph.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
 
 
 def service_description(graph: PartnerGraph, fmt: str | None, accept: str | None) -> Response:
