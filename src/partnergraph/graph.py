@@ -271,6 +271,19 @@ class PartnerGraph:
         data = json.loads(outcome.body)
         return data["results"]["bindings"] if "results" in data else []
 
+    def ask(self, text: str, bindings: dict[str, tuple] | None = None) -> bool:
+        outcome = self.run(text, bindings=bindings)
+        if outcome.status != 200:
+            raise QueryError(outcome)
+        return bool(json.loads(outcome.body)["boolean"])
+
+    def construct(self, text: str, graph_format: str = "ntriples", bindings: dict[str, tuple] | None = None) -> bytes:
+        """A CONSTRUCT or DESCRIBE serialised in a graph format of sparql/formats.py."""
+        outcome = self.run(text, graph_format=graph_format, bindings=bindings)
+        if outcome.status != 200:
+            raise QueryError(outcome)
+        return outcome.body
+
     def graph_sizes(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
         return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
@@ -285,10 +298,16 @@ class ReloadBusy(Exception):
 
 
 class QueryError(Exception):
+    """A query that did not answer: carries the outcome, whose status is the HTTP status to give."""
+
     def __init__(self, outcome: QueryOutcome):
         where = f" (line {outcome.line}, column {outcome.column})" if outcome.line else ""
         super().__init__(f"{outcome.error}{where}")
         self.outcome = outcome
+
+    @property
+    def status(self) -> int:
+        return self.outcome.status
 
 
 def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Callable[[str], str] | None = None) -> str:

@@ -18,7 +18,16 @@ LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
 
 @lru_cache(maxsize=1)
 def ui_strings() -> dict[str, dict[str, str]]:
-    return json.loads((Path(__file__).parent / "i18n.json").read_text(encoding="utf-8"))
+    """i18n.json, then each feature's own web/i18n/*.json (a key defined twice is an error)."""
+    here = Path(__file__).parent
+    strings = json.loads((here / "i18n.json").read_text(encoding="utf-8"))
+    for extra in sorted((here / "i18n").glob("*.json")):
+        more = json.loads(extra.read_text(encoding="utf-8"))
+        clash = sorted(set(more) & set(strings))
+        if clash:
+            raise ValueError(f"{extra.name} redefines UI strings: {', '.join(clash)}")
+        strings.update(more)
+    return strings
 
 
 def current_lang() -> str:
