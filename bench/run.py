@@ -70,9 +70,9 @@ STANDARD = {
 
 def with_values(text: str, bindings: dict[str, tuple]) -> str:
     """The parameters written into the text the way partnergraph binds them for an external
-    store (partnergraph.store.remote.substitute, the same answers as pyoxigraph's substitutions),
+    store (partnergraph.sparql.remote.substitute, the same answers as pyoxigraph's substitutions),
     so every system gets the same text (the HTTP protocol has no way to pass bindings)."""
-    from partnergraph.store.remote import substitute
+    from partnergraph.sparql.remote import substitute
     return substitute(text, bindings) if bindings else text
 
 
@@ -351,7 +351,7 @@ def synth(size: str) -> Path:
     out = WORK / f"{size}.nt"
     if not out.exists():
         print(f"[{size}] generating {out.name}", flush=True)
-        timed([str(BIN / "partnergraph"), "synth", "--triples", str(SIZES[size]), "--out", str(out), "--seed", "1"])
+        timed([PY, str(ROOT / "bench" / "synth.py"), "--triples", str(SIZES[size]), "--out", str(out), "--seed", "1"])
     return out
 
 

@@ -190,7 +190,7 @@ def main() -> None:
     for size in args.sizes.split(","):
         data = WORK / f"{size}.nt"
         if not data.exists():
-            subprocess.run([str(BIN / "partnergraph"), "synth", "--triples", str(SIZES[size]), "--out", str(data)], cwd=ROOT, check=True)
+            subprocess.run([PY, str(ROOT / "bench" / "synth.py"), "--triples", str(SIZES[size]), "--out", str(data)], cwd=ROOT, check=True)
         if SIZES[size] < 1_000_000:  # from 1M on only the injected copy: it gives the time and the comparison
             out["runs"].append(compare(size, [str(data), *CONCEPTS], args.cap, turbo, args.engines.split(",")))
         out["runs"].append(compare(size + "+injected", [str(data), *CONCEPTS, str(inject)], args.cap, turbo, args.engines.split(",")))

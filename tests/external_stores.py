@@ -2,7 +2,6 @@
 open source (Debian's `virtuoso-opensource`), started on loopback and stopped afterwards."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess

@@ -271,7 +271,7 @@ def test_overlong_query_is_413(live_server, pooled_app):
 def test_result_size_cap_is_a_clear_error(graph):
     from partnergraph.graph import PartnerGraph
     from partnergraph.sparql.executor import InlineRunner
-    from partnergraph.store.remote import RemoteRunner
+    from partnergraph.sparql.remote import RemoteRunner
     runner = InlineRunner(graph.store, max_bytes=1000) if graph.store else RemoteRunner(graph.endpoint, max_bytes=1000)
     tiny = PartnerGraph(runner, graph.queries, graph.store, graph.endpoint)
     outcome = tiny.run("SELECT * WHERE { ?s ?p ?o }")

@@ -30,7 +30,7 @@ def site(graph, tmp_path_factory):
     app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     out = tmp_path_factory.mktemp("export") / "site"
     seen = []
-    summary = export.export_site(app, out, progress=lambda path, done, total: seen.append((done, total)))
+    summary = export.export_site(app, app.extensions["partnergraph"], out, progress=lambda path, done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
     return out, summary
 
@@ -150,7 +150,7 @@ def test_every_resource_has_pages_in_both_languages_and_data_in_every_format(cra
         rest = iri[len(BASE + "id/"):]
         for page in (f"{served}page/{rest}/index.html", f"{served}sv/page/{rest}/index.html"):
             assert page in bodies, f"{iri}: no page {page}"
-        assert f'lang="sv"'.encode() in bodies[f"{served}sv/page/{rest}/index.html"][:200]
+        assert 'lang="sv"'.encode() in bodies[f"{served}sv/page/{rest}/index.html"][:200]
         for ext, rdflib_format in DATA_FORMATS.items():
             url = f"{served}data/{rest}.{ext}"
             assert url in bodies, f"{iri}: no {ext} data linked"

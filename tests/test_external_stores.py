@@ -8,7 +8,6 @@ import os
 import time
 
 import pytest
-import requests
 
 from partnergraph.cli import main
 from tests.external_stores import oxigraph_binary, start_oxigraph, start_virtuoso, virtuoso_binary

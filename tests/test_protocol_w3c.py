@@ -3,8 +3,6 @@ loopback: the query tests pass, the update tests are refused as a read-only endp
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 import requests

@@ -17,7 +17,7 @@ def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", quer
          validate: bool = True, vocab: list[str] | None = None):
     """A graph to query: None for ./data, a data directory or file, a store directory built by
     'partnergraph load', or the URL of a SPARQL endpoint."""
-    from .graph import PartnerGraph, is_store_dir, is_url
+    from .graph import PartnerGraph, is_store_dir, is_url  # start-up: `import partnergraph` stays light
 
     if path_or_url is None:
         return PartnerGraph.build(data=["data"], ontology_dir=ontology_dir, queries_dir=queries_dir,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from . import iris, settings
-from .graph import DataRejected, PartnerGraph, QueryError, compact_iri, is_store_dir, is_url, rows_to_table
-from .queries import ParameterError, UnknownQuery, get as get_query
-from .sparql import formats
+from . import iris, rq
+from .graph import (DataRejected, PartnerGraph, check_data, rows_to_table,
+                    validate_and_build)
+from .iris import compact_iri
+from .queries import ParameterError, UnknownQuery, get as get_query, load_queries, parse_query_file
 from .rdffiles import ValidationSetupError
 
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
@@ -47,7 +48,7 @@ class _Commands(click.Group):
 
     def _load_sheet_commands(self) -> None:
         if not all(name in self.commands for name in self.SHEET_COMMANDS):
-            from .sheets.cli import register
+            from .sheets.cli import register  # start-up: rdflib and openpyxl only for these commands
             register(self)
 
     def list_commands(self, ctx):
@@ -86,7 +87,7 @@ def validate(paths, ontology, shapes, fmt, engine) -> None:
     check could not run. Data files are never changed.
     """
     try:
-        from .validate import validate_paths
+        from .validate import validate_paths  # start-up: rdflib and pySHACL only to validate
         report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)
     except ValidationSetupError as err:
         _fail(str(err), 2)
@@ -107,22 +108,17 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
     """Build a persistent store from files or directories (Turtle, N-Triples, N-Quads, TriG,
     RDF/XML, JSON-LD), each file in its own named graph. Atomic: a failed load leaves an
     existing store as it was."""
-    from .store.embedded import build_store, load_plan
-
     try:
-        if not no_validate:
-            from .validate import validate_paths
-            report = validate_paths(paths, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
-            if not report.conforms:
-                click.echo(report.to_text(), err=True)
-                _fail("the data does not validate; nothing was loaded (use --no-validate to load anyway)", 1)
-        plan = load_plan(paths, ontology_dir, vocab, base)
         callback, finish = _progress("Loading")
         try:
-            _, summary = build_store(store_dir, plan, Path(ontology_dir) / "rules", callback, base)
+            _, summary = validate_and_build(paths, target=store_dir, ontology_dir=ontology_dir, vocab=vocab,
+                                            base=base, validate=not no_validate, progress=callback)
         finally:
             if finish:
                 finish()
+    except DataRejected as err:
+        click.echo(err.report.to_text(), err=True)
+        _fail("the data does not validate; nothing was loaded (use --no-validate to load anyway)", 1)
     except ValidationSetupError as err:
         _fail(str(err), 2)
     except (OSError, SyntaxError, ValueError, RuntimeError) as err:
@@ -180,7 +176,6 @@ def query(name_or_file, expression, params, fmt, endpoint, store, data) -> None:
     elif name_or_file.endswith(".rq") or Path(name_or_file).is_file():
         if not Path(name_or_file).is_file():
             _fail(f"{name_or_file}: no such file", 2)
-        from .queries import parse_query_file
         try:
             nq = parse_query_file(Path(name_or_file))
             text, bindings = nq.text, nq.bindings(values)
@@ -222,7 +217,6 @@ def query(name_or_file, expression, params, fmt, endpoint, store, data) -> None:
 @click.option("--queries-dir", default="queries", show_default=True)
 def list_queries(queries_dir) -> None:
     """List the named queries with their parameters."""
-    from .queries import load_queries
     for nq in load_queries(queries_dir).values():
         click.echo(f"{nq.name}\n    {nq.title}")
         if nq.description:
@@ -242,14 +236,12 @@ def stats(store, data) -> None:
     status = "not checked (store)"
     if not store:
         try:
-            from .validate import validate_paths
-            report = validate_paths(list(data) or ["data"])
+            report = check_data(list(data) or ["data"])
             status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
         except ValidationSetupError as err:
             status = f"could not check: {err}"
     graph = _open_graph(store, None, data, validate=False)
-    classes = graph.select("""SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-        ?s a ?class . FILTER(STRSTARTS(STR(?s), "%sid/")) } GROUP BY ?class ORDER BY DESC(?n) ?class""" % graph.base)
+    classes = graph.select(rq.load("resources-by-class"), {"prefix": ("literal", graph.base + "id/", None, None)})
     click.echo("Resources by class")
     for row in classes:
         click.echo(f"  {int(row['n']['value']):>6}  {compact_iri(row['class']['value'])}")
@@ -281,6 +273,7 @@ def export(out_dir, store, data, vocab, base_url, live_url, langs, index_links, 
     Turtle, JSON-LD, N-Triples and RDF/XML, the dashboard, class and SDG pages, the ontology and shapes,
     the named queries, VoID/DCAT, the dumps, and nginx.conf and .htaccess for the /id/ redirects.
     Every link is relative: DIR can be served by any static host, under any path."""
+    # start-up: the export and the web app (Flask) are imported only by the commands that use them
     from .export import ExportError, export_site
     from .web.app import create_app
 
@@ -299,7 +292,7 @@ def export(out_dir, store, data, vocab, base_url, live_url, langs, index_links, 
         bar.update(done - bar.pos, path)
 
     try:
-        summary = export_site(app, out_dir, progress if sys.stderr.isatty() else None,
+        summary = export_site(app, graph, out_dir, progress if sys.stderr.isatty() else None,
                               langs=("en", "sv") if langs == "both" else (langs,), base_url=base_url,
                               live_url=live_url, explicit_index=index_links)
     except (ExportError, OSError) as err:
@@ -325,7 +318,7 @@ def publish(to, store, data, vocab, dry_run, no_verify) -> None:
     PUT per graph, so publishing again replaces). Credentials come from the environment:
     PARTNERGRAPH_PUBLISH_TOKEN, or PARTNERGRAPH_PUBLISH_USER / _PASSWORD (and _AUTH=digest)."""
     import time
-    from .publish import PublishError, publish as push_graphs
+    from .publish import PublishError, publish as push_graphs  # start-up: only when publishing
 
     graph = _open_graph(store, None, data, vocab)
     if graph.store is None:
@@ -365,6 +358,7 @@ def publish(to, store, data, vocab, dry_run, no_verify) -> None:
 def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
     """Serve the SPARQL endpoint and the linked-data pages under waitress (a production WSGI
     server). Settings also come from PARTNERGRAPH_* environment variables (see README)."""
+    # start-up: Flask and waitress only for serve
     from . import server
     from .web.app import create_app
 
@@ -413,28 +407,6 @@ def reload_command(url) -> None:
             click.echo(f"{problem.get('file') or '-'}: {where}: {problem['message']}", err=True)
     reason = outcome.get("reason") or outcome.get("error", {}).get("message", "")
     _fail(f"reload refused ({response.status_code}): {reason}; the server keeps serving the previous data", 1)
-
-
-# -- synth --------------------------------------------------------------------------------
-
-@main.command()
-@click.option("--triples", required=True, type=int, help="About how many triples to write (never fewer).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .nt (N-Triples) or .ttl.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed: the same seed gives the same file.")
-@click.option("--data-dir", default="data", show_default=True, help="Where concepts.ttl, sdg-goals.ttl and sources.ttl are.")
-@click.option("--no-concepts", is_flag=True, help="Leave out the copied concept, SDG and source triples.")
-def synth(triples, out, seed, data_dir, no_concepts) -> None:
-    """Write a synthetic graph of the real graph's shape and about N triples (for the benchmark).
-    It conforms to the shapes together with data/concepts.ttl, sdg-goals.ttl and sources.ttl."""
-    import time
-    from .synth import generate
-
-    started = time.perf_counter()
-    try:
-        count = generate(triples, out, seed, data_dir, include_vocab=not no_concepts)
-    except (OSError, ValueError) as err:
-        _fail(str(err), 2)
-    click.echo(f"Wrote {count:,} triples to {out} in {time.perf_counter() - started:.1f} s", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,8 @@ import threading
 from dataclasses import dataclass
 
 from . import iris, rq
+from .alignment import EXPORTS, export_bytes
+from .vocabulary import named_graph
 from .describe import sdg_goals  # noqa: F401  (re-exported for views)
 
 
@@ -36,36 +38,23 @@ def dump_graphs(graph, base: str) -> list[str]:
     return [g for g in graph.graph_sizes() if g != shapes]
 
 
-def _graph_text(graph, name: str, fmt: str) -> bytes:
-    outcome = graph.run(rq.load("named-graph"), graph_format=fmt, bindings={"g": ("iri", name)})
-    if outcome.status != 200:
-        from .graph import QueryError
-        raise QueryError(outcome)
-    return outcome.body
-
-
 def serialise_dump(graph, base: str, dump: DumpFormat) -> bytes:
     """One dump's bytes (gzipped where the format says so, with a fixed mtime so the bytes are stable)."""
     names = dump_graphs(graph, base)
     if dump.graph_format is None:
         lines = []
         for name in names:
-            for line in _graph_text(graph, name, "ntriples").decode("utf-8").splitlines():
+            for line in named_graph(graph, name, "ntriples").decode("utf-8").splitlines():
                 line = line.rstrip()
                 if line.endswith(" ."):
                     lines.append(f"{line[:-2]} <{name}> .")
         body = ("\n".join(lines) + "\n").encode("utf-8")
     elif dump.graph_format == "ntriples":
         seen = dict.fromkeys(line for name in names
-                             for line in _graph_text(graph, name, "ntriples").decode("utf-8").splitlines() if line)
+                             for line in named_graph(graph, name, "ntriples").decode("utf-8").splitlines() if line)
         body = ("\n".join(seen) + "\n").encode("utf-8")
     else:
-        outcome = graph.run(rq.load("union-of-graphs"), graph_format=dump.graph_format,
-                            bindings={"shapes": ("iri", f"{base}graph/shapes")})
-        if outcome.status != 200:
-            from .graph import QueryError
-            raise QueryError(outcome)
-        body = outcome.body
+        body = graph.construct(rq.load("union-of-graphs"), dump.graph_format, {"shapes": ("iri", f"{base}graph/shapes")})
     return gzip.compress(body, mtime=0) if dump.gzip else body
 
 
@@ -197,7 +186,6 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((un, DCTERMS.title, rdflib.Literal("A Knowledge Organization System for the United Nations Sustainable "
                                              "Development Goals", lang="en")))
     g.add((un, DCTERMS.bibliographicCitation, rdflib.Literal(UN_SDG_CITATION)))
-    from .web.alignment import EXPORTS, export_bytes
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
         url = rdflib.URIRef(site + "alignment/" + filename)

@@ -410,18 +410,10 @@ def _sdg_sort(code: str | None) -> tuple:
 
 def exists(graph, iri: str) -> bool:
     """True when iri is the subject or object of a triple."""
-    outcome = graph.run(rq.load("exists"), bindings={"s": ("iri", iri)})
-    if outcome.status != 200:
-        from .graph import QueryError
-        raise QueryError(outcome)
-    return json.loads(outcome.body)["boolean"]
+    return graph.ask(rq.load("exists"), {"s": ("iri", iri)})
 
 
 def resource_graph(graph, iri: str, fmt: str = "turtle") -> bytes:
     """The resource's data (outgoing and incoming triples, blank-node values one level deep),
     serialised by pyoxigraph in fmt: turtle, jsonld, ntriples or rdfxml."""
-    outcome = graph.run(rq.load("resource-graph"), graph_format=fmt, bindings={"s": ("iri", iri)})
-    if outcome.status != 200:
-        from .graph import QueryError
-        raise QueryError(outcome)
-    return outcome.body
+    return graph.construct(rq.load("resource-graph"), fmt, {"s": ("iri", iri)})

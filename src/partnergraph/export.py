@@ -31,12 +31,16 @@ import re
 import shutil
 import time
 from collections import deque
+from functools import lru_cache
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import jinja2
+
+from . import dashboard, dataset, rq
 from .sparql import formats
 
 LANGS = ("en", "sv")
@@ -44,6 +48,7 @@ PLACEHOLDER_SITE = "http://partnergraph-export.invalid/"
 HTML_ACCEPT = {"Accept": "text/html"}
 RDF_EXTS = {f.extension: f for f in formats.GRAPH_FORMATS}          # ttl, jsonld, nt, rdf
 DOC_PATHS = ("/ontology", "/shapes", "/.well-known/void")
+FILES = Path(__file__).resolve().parent / "export_files"   # web-server configuration, note page
 
 Progress = Callable[[str, int, int], None]   # (path written, done, total so far)
 
@@ -217,25 +222,19 @@ def links_in(text: str) -> list[str]:
 
 def resource_iris(graph, base: str) -> list[str]:
     """Every IRI under {base}id/ that is the subject of a triple."""
-    import json
-    rows = graph.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), %s)) } ORDER BY ?s"
-                        % json.dumps(base + "id/"))
+    rows = graph.select(rq.load("resource-iris"), {"prefix": ("literal", base + "id/", None, None)})
     return [r["s"]["value"] for r in rows]
 
 
-def seed_urls(app) -> list[str]:
+def seed_urls(app, graph) -> list[str]:
     """What the export starts from; links found in the pages add the rest."""
-    from .dashboard import DASHBOARD_CLASSES
-    from .dataset import DUMP_FORMATS
-    from .web.context import graph_of
-    graph = graph_of(app)
     base = app.config["BASE_IRI"]
     urls = ["/", "/sdg-colours.css", "/queries", "/dumps/"]
     for path in DOC_PATHS:
         urls.append(path)
         urls.extend(f"{path}?format={f.name}" for f in formats.GRAPH_FORMATS)
-    urls.extend(f"/dumps/{d.filename}" for d in DUMP_FORMATS)
-    urls.extend(f"/class/{name}" for name in DASHBOARD_CLASSES)
+    urls.extend(f"/dumps/{d.filename}" for d in dataset.DUMP_FORMATS)
+    urls.extend(f"/class/{name}" for name in dashboard.DASHBOARD_CLASSES)
     urls.extend(f"/sdg/{n}" for n in range(1, 18))
     urls.extend(f"/queries/{name}" for name in sorted(graph.queries))
     static = Path(app.static_folder)
@@ -247,9 +246,9 @@ def seed_urls(app) -> list[str]:
     return urls
 
 
-def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, base_url: str | None = None,
+def export_site(app, graph, out_dir, progress: Progress | None = None, *, langs=LANGS, base_url: str | None = None,
                 live_url: str | None = None, explicit_index: bool = False, clean: bool = True) -> ExportSummary:
-    """Render the whole site through app's views into out_dir; see the module docstring.
+    """Render the whole site through app's views (app serves graph) into out_dir; see the module docstring.
 
     base_url: the public URL of the exported site, for absolute links in VoID/DCAT (default:
     relative links, which resolve against wherever void.ttl is served). live_url: the root of a
@@ -272,21 +271,20 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
             seen.add(target.out)
             queue.append(target)
 
-    for url in seed_urls(app):
+    for url in seed_urls(app, graph):
         for lang in langs:
             t = target_for(url, lang, live_url, langs)
             if isinstance(t, Target):
                 enqueue(t)
 
-    from .web.context import graph_of
-    summary.resources = len(resource_iris(graph_of(app), app.config["BASE_IRI"]))
+    summary.resources = len(resource_iris(graph, app.config["BASE_IRI"]))
     done = 0
     while queue:
         target = queue.popleft()
         if target.note:
             body = note_page(target.note, target.lang or "en", target.link, explicit_index, langs).encode("utf-8")
         elif target.path == "/.well-known/void" and not target.html:
-            body = void_bytes(app, dict(target.query).get("format", "turtle"), base_url, live_url)
+            body = void_bytes(app, graph, dict(target.query).get("format", "turtle"), base_url, live_url)
         else:
             response = client.get(target.path, query_string=list(target.query), headers=list(target.headers))
             if response.status_code != 200:
@@ -345,20 +343,14 @@ def _clear(out: Path) -> None:
 
 # -- VoID with links that work on any host ----------------------------------------------------------
 
-def void_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -> bytes:
+def void_bytes(app, graph, fmt_name: str, base_url: str | None, live_url: str | None) -> bytes:
     """The VoID/DCAT description. Its dump links are absolute under base_url, or else relative
     (they resolve against .well-known/void.ttl wherever the site is served). N-Triples cannot hold
     relative IRIs: without base_url they use the dataset's base IRI, which the host answers for.
     The SPARQL endpoint is described only when live_url names one."""
-    import rdflib
-    from . import dashboard, dataset
-    from .web.context import graph_of
-    graph = graph_of(app)
+    import rdflib  # start-up: rdflib only when VoID is written
     base = app.config["BASE_IRI"]
-    with app.app_context():
-        from .web.context import app_cache
-        dumps = app_cache("dumps", lambda: dataset.Dumps(graph, base), app)
-        g = dataset.void_graph(graph, base, PLACEHOLDER_SITE, dumps, dashboard.class_counts(graph))
+    g = dataset.void_graph(graph, base, PLACEHOLDER_SITE, dataset.Dumps(graph, base), dashboard.class_counts(graph))
     fmt = formats.by_name(fmt_name, "graph")
     site = base_url.rstrip("/") + "/" if base_url else ("../" if fmt.name != "ntriples" else base)
     live = live_url.rstrip("/") + "/" if live_url else None
@@ -377,8 +369,7 @@ def void_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -
         fixed = tuple(fix(t) for t in triple)
         if None not in fixed:
             out.add(fixed)
-    rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[fmt.name]
-    return out.serialize(format=rdflib_format, encoding="utf-8")
+    return out.serialize(format=fmt.rdflib, encoding="utf-8")
 
 
 # -- pages for what a static host cannot do -----------------------------------------------------------
@@ -400,172 +391,28 @@ _NOTE_LINKS = {"en": (("/", "Dashboard"), ("/queries", "Named queries"), ("/dump
 
 
 def note_page(name: str, lang: str, link: str, explicit_index: bool, langs=LANGS) -> str:
+    """A page for what a static host cannot do (SPARQL, search), linking to what it can."""
     title, text = _NOTES[name][lang]
     from_dir = link.rstrip("/")
+
     def rel(url):
-        t = target_for(url, lang)
-        return relative(t.link, from_dir, explicit_index)
-    items = " · ".join(f'<a href="{html.escape(rel(u))}">{html.escape(label)}</a>' for u, label in _NOTE_LINKS[lang])
+        return relative(target_for(url, lang).link, from_dir, explicit_index)
     other = "sv" if lang == "en" else "en"
-    switch = (f'<p class="lang-switch"><a href="{html.escape(rel(f"/{name}?lang={other}"))}" hreflang="{other}">'
-              f'{"Svenska" if other == "sv" else "English"}</a></p>') if other in langs else ""
-    return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{html.escape(title)} · partnergraph</title>\n'
-            f'<link rel="stylesheet" href="{html.escape(rel("/static/style.css"))}">\n</head>\n<body>\n'
-            f'<header class="site"><a class="brand" href="{html.escape(rel("/"))}">partnergraph</a>'
-            f'{switch}</header>\n'
-            f'<main id="content">\n<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>\n<p>{items}</p>\n'
-            f'</main>\n</body>\n</html>\n')
+    switch = {"href": rel(f"/{name}?lang={other}"), "lang": other,
+              "label": "Svenska" if other == "sv" else "English"} if other in langs else None
+    return _templates().get_template("note.html").render(
+        lang=lang, title=title, text=text, home=rel("/"), stylesheet=rel("/static/style.css"),
+        links=[(rel(u), label) for u, label in _NOTE_LINKS[lang]], switch=switch)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(FILES), autoescape=True, keep_trailing_newline=True)
 
 
 # -- server configuration -----------------------------------------------------------------------------
 
-NGINX_CONF = r"""# partnergraph static site: nginx snippet (written by `partnergraph export`).
-# Include it inside the server {} block that serves this directory, e.g.
-#     location /partnergraph/ { alias /srv/partnergraph/; }   # or: root /srv;
-#     include /srv/partnergraph/nginx.conf;
-# The locations match the site under any path prefix (they capture it as $pg_base).
-# What it does, like the live server:
-#   /id/{kind}/{slug}          303 See Other to page/{kind}/{slug}/ (text/html, the default for
-#                              browsers) or data/{kind}/{slug}.{ttl,jsonld,nt,rdf} by Accept; Vary: Accept
-#   /id/{kind}/{slug}.ttl      303 to that data file
-#   /.well-known/void          303 to .well-known/void/ (HTML) or .well-known/void.ttl (RDF)
-#   /ontology, /shapes         RDF clients get ontology.ttl / shapes.ttl
-#   /graph/{name}              the named graph as Turtle
-#   media types for .ttl .jsonld .nt .rdf .nq and the gzipped dumps
-
-absolute_redirect off;
-
-location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_-]+)\.(?<pg_ext>ttl|jsonld|nt|rdf)$ {
-    add_header Vary Accept always;
-    return 303 ${pg_base}data/$pg_res.$pg_ext;
-}
-
-location ~ ^(?<pg_base>.*/)id/(?<pg_res>[a-z]+/[A-Za-z0-9_-]+)/?$ {
-    add_header Vary Accept always;
-    set $pg_target page/$pg_res/;
-    if ($http_accept ~* "application/rdf\+xml") { set $pg_target data/$pg_res.rdf; }
-    if ($http_accept ~* "application/n-triples") { set $pg_target data/$pg_res.nt; }
-    if ($http_accept ~* "application/ld\+json") { set $pg_target data/$pg_res.jsonld; }
-    if ($http_accept ~* "text/turtle") { set $pg_target data/$pg_res.ttl; }
-    if ($http_accept = "") { set $pg_target data/$pg_res.ttl; }
-    if ($http_accept ~* "^\*/\*$") { set $pg_target data/$pg_res.ttl; }
-    if ($http_accept ~* "text/html|application/xhtml\+xml") { set $pg_target page/$pg_res/; }
-    return 303 ${pg_base}$pg_target;
-}
-
-location ~ ^(?<pg_base>.*/)(?<pg_doc>ontology|shapes|\.well-known/void)$ {
-    add_header Vary Accept always;
-    set $pg_target $pg_doc/;
-    if ($http_accept ~* "text/turtle|application/rdf\+xml|application/ld\+json|application/n-triples") {
-        set $pg_target $pg_doc.ttl;
-    }
-    if ($http_accept ~* "application/rdf\+xml") { set $pg_target $pg_doc.rdf; }
-    if ($http_accept ~* "application/ld\+json") { set $pg_target $pg_doc.jsonld; }
-    if ($http_accept ~* "application/n-triples") { set $pg_target $pg_doc.nt; }
-    if ($http_accept ~* "text/turtle") { set $pg_target $pg_doc.ttl; }
-    if ($http_accept ~* "text/html|application/xhtml\+xml") { set $pg_target $pg_doc/; }
-    return 303 ${pg_base}$pg_target;
-}
-
-location ~ ^(?<pg_base>.*/)graph/(?<pg_graph>[A-Za-z0-9_-]+)$ {
-    return 303 ${pg_base}graph/$pg_graph.ttl;
-}
-
-location ~ \.ttl$    { types { } default_type "text/turtle; charset=utf-8"; }
-location ~ \.jsonld$ { types { } default_type "application/ld+json; charset=utf-8"; }
-location ~ \.nt$     { types { } default_type "application/n-triples; charset=utf-8"; }
-location ~ \.rdf$    { types { } default_type "application/rdf+xml; charset=utf-8"; }
-location ~ \.(srj)$  { types { } default_type "application/sparql-results+json; charset=utf-8"; }
-location ~ \.(srx)$  { types { } default_type "application/sparql-results+xml; charset=utf-8"; }
-location ~ \.csv$    { types { } default_type "text/csv; charset=utf-8"; }
-location ~ \.tsv$    { types { } default_type "text/tab-separated-values; charset=utf-8"; }
-location ~ \.gz$     {
-    types { } default_type application/gzip;
-    add_header Content-Disposition attachment always;
-}
-"""
-
-HTACCESS = r"""# partnergraph static site: Apache configuration (written by `partnergraph export`).
-# Needs mod_rewrite, mod_mime and mod_headers, and AllowOverride FileInfo (or All) for this
-# directory. Works under any path: the rules compute the directory's URL prefix as PG_BASE.
-# What it does, like the live server:
-#   /id/{kind}/{slug}          303 See Other to page/{kind}/{slug}/ (text/html, the default for
-#                              browsers) or data/{kind}/{slug}.{ttl,jsonld,nt,rdf} by Accept; Vary: Accept
-#   /id/{kind}/{slug}.ttl      303 to that data file
-#   /.well-known/void, /ontology, /shapes   RDF clients get the .ttl (.rdf, .jsonld, .nt) file
-#   media types for .ttl .jsonld .nt .rdf .nq and the gzipped dumps
-
-Options -MultiViews
-DirectoryIndex index.html
-
-<IfModule mod_mime.c>
-    AddType "text/turtle; charset=utf-8" .ttl
-    AddType "application/ld+json; charset=utf-8" .jsonld
-    AddType "application/n-triples; charset=utf-8" .nt
-    AddType "application/rdf+xml; charset=utf-8" .rdf
-    AddType application/n-quads .nq
-    AddType "application/sparql-results+json; charset=utf-8" .srj
-    AddType "application/sparql-results+xml; charset=utf-8" .srx
-    AddType "text/csv; charset=utf-8" .csv
-    AddType "text/tab-separated-values; charset=utf-8" .tsv
-    AddType "text/html; charset=utf-8" .html
-    AddType "text/css; charset=utf-8" .css
-    RemoveEncoding .gz
-</IfModule>
-<FilesMatch "\.gz$">
-    ForceType application/gzip
-    <IfModule mod_headers.c>
-        Header set Content-Disposition attachment
-    </IfModule>
-</FilesMatch>
-
-<IfModule mod_rewrite.c>
-RewriteEngine On
-
-# PG_BASE: the URL path of this directory, wherever the site is installed
-RewriteCond %{REQUEST_URI}::$1 ^(.*?/)(.*)::\2$
-RewriteRule ^(.*)$ - [E=PG_BASE:%1]
-
-# /id/{kind}/{slug}.{ext}: the data file
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)\.(ttl|jsonld|nt|rdf)$ %{ENV:PG_BASE}data/$1.$2 [R=303,L,E=PG_VARY:1]
-
-# /id/{kind}/{slug}: a browser gets the page, an RDF client the data, by Accept
-RewriteCond %{HTTP_ACCEPT} text/html|application/xhtml\+xml [NC]
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}page/$1/ [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} text/turtle [NC]
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}data/$1.ttl [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}data/$1.jsonld [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/n-triples [NC]
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}data/$1.nt [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/rdf\+xml [NC]
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}data/$1.rdf [R=303,L,E=PG_VARY:1]
-# anything else (*/*, no Accept): Turtle, as the live server answers
-RewriteRule ^id/([a-z]+/[A-Za-z0-9_-]+)/?$ %{ENV:PG_BASE}data/$1.ttl [R=303,L,E=PG_VARY:1]
-
-# /ontology, /shapes, /.well-known/void: the documentation for browsers, RDF for the rest
-RewriteCond %{HTTP_ACCEPT} text/html|application/xhtml\+xml [NC]
-RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1/ [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
-RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.jsonld [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/n-triples [NC]
-RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.nt [R=303,L,E=PG_VARY:1]
-RewriteCond %{HTTP_ACCEPT} application/rdf\+xml [NC]
-RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.rdf [R=303,L,E=PG_VARY:1]
-RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.ttl [R=303,L,E=PG_VARY:1]
-
-# /graph/{name}: the named graph in Turtle
-RewriteRule ^graph/([A-Za-z0-9_-]+)$ %{ENV:PG_BASE}graph/$1.ttl [R=303,L]
-</IfModule>
-
-<IfModule mod_headers.c>
-    Header always merge Vary Accept env=PG_VARY
-    Header always merge Vary Accept env=REDIRECT_PG_VARY
-</IfModule>
-"""
-
-
 def server_configs() -> dict[str, str]:
-    return {"nginx.conf": NGINX_CONF, ".htaccess": HTACCESS}
+    """The web-server configuration written beside the site (files in export_files/)."""
+    return {"nginx.conf": (FILES / "nginx.conf").read_text(encoding="utf-8"),
+            ".htaccess": (FILES / "htaccess").read_text(encoding="utf-8")}

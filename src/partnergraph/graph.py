@@ -2,8 +2,6 @@
 API all build one of these; none of them talks to pyoxigraph directly."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import tempfile
@@ -15,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import iris, queries as named
 from .sparql import formats
-from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
+from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
+from .sparql.remote import RemoteRunner
 from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
 
 if TYPE_CHECKING:  # validation pulls in rdflib and pySHACL: imported only when data is validated
@@ -29,6 +28,26 @@ class DataRejected(Exception):
     def __init__(self, report: Report):
         super().__init__(report.to_text())
         self.report = report
+
+
+def check_data(paths, ontology_dir: str | Path = "ontology") -> "Report":
+    """The validation report of data files against the ontology directory's shapes."""
+    from .validate import validate_paths  # start-up: rdflib and pySHACL only when data is validated
+    return validate_paths(list(paths), Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
+
+
+def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | Path = "ontology",
+                       vocab=(), base: str = iris.DEFAULT_BASE, validate: bool = True,
+                       progress=None) -> tuple[EmbeddedStore, dict]:
+    """files -> validate -> plan -> build (with the rules): the one sequence behind `load`, the
+    server's build and reload. Refused data raises DataRejected before anything is written;
+    target None builds in memory, a directory atomically on disk."""
+    if validate:
+        report = check_data(paths, ontology_dir)
+        if not report.conforms:
+            raise DataRejected(report)
+    plan = load_plan(paths, ontology_dir, vocab or (), base)
+    return build_store(target, plan, Path(ontology_dir) / "rules", progress, base)
 
 
 def is_store_dir(path: str | Path) -> bool:
@@ -106,8 +125,7 @@ class Result:
         if self.kind != "graph":
             raise TypeError("only CONSTRUCT and DESCRIBE queries give a graph")
         graph = rdflib.Graph()
-        fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[self.outcome.format]
-        graph.parse(data=self.outcome.body, format=fmt)
+        graph.parse(data=self.outcome.body, format=formats.BY_NAME[self.outcome.format].rdflib)
         for prefix, ns in iris.PREFIXES.items():
             graph.bind(prefix, ns)
         return graph
@@ -133,7 +151,7 @@ def _plain(term: dict) -> Any:
 @dataclass
 class PartnerGraph:
     """A store with its runner and named queries."""
-    runner: Any
+    runner: Runner
     queries: dict[str, named.NamedQuery]
     store: EmbeddedStore | None = None          # None for a remote endpoint
     endpoint: str | None = None
@@ -166,7 +184,6 @@ class PartnerGraph:
                max_bytes, base, allowlist, progress) -> "PartnerGraph":
         query_set = named.load_queries(queries_dir)
         if is_url(store):
-            from .store.remote import RemoteRunner
             return cls(RemoteRunner(store, timeout, max_bytes), query_set, None, store, base, tuple(allowlist))
         cleanup = None
         summary: dict = {}
@@ -175,19 +192,18 @@ class PartnerGraph:
             path = store
         else:
             data = data or ["data"]
-            if validate:
-                from .validate import validate_paths
-                report = validate_paths(data, Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
-                if not report.conforms:
-                    raise DataRejected(report)
-            plan = load_plan(data, ontology_dir, vocab or (), base)
-            if workers > 0:
-                path = tempfile.mkdtemp(prefix="partnergraph-store-")
-                cleanup = lambda p=path: shutil.rmtree(p, ignore_errors=True)  # noqa: E731
-                embedded, summary = build_store(Path(path) / "store", plan, Path(ontology_dir) / "rules", progress, base)
-                path = str(Path(path) / "store")
-            else:
-                embedded, summary = build_store(None, plan, Path(ontology_dir) / "rules", progress, base)
+            target = None
+            if workers > 0:   # the workers open the store read-only, so it goes on disk
+                scratch = tempfile.mkdtemp(prefix="partnergraph-store-")
+                cleanup = lambda p=scratch: shutil.rmtree(p, ignore_errors=True)  # noqa: E731
+                target = path = str(Path(scratch) / "store")
+            try:
+                embedded, summary = validate_and_build(data, target=target, ontology_dir=ontology_dir, vocab=vocab,
+                                                       base=base, validate=validate, progress=progress)
+            except BaseException:
+                if cleanup:
+                    cleanup()
+                raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base) if workers > 0 else InlineRunner(embedded, max_bytes)
         return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup)
 
@@ -258,31 +274,26 @@ class PartnerGraph:
         elif params:
             raise named.ParameterError("parameters are only taken by named queries; "
                                        f"known: {', '.join(sorted(self.queries))}")
-        outcome = self.run(text, results_format="json", graph_format="ntriples", bindings=bindings)
+        return Result(self.answer(text, results_format="json", graph_format="ntriples", bindings=bindings))
+
+    def answer(self, text: str, **kwargs: Any) -> QueryOutcome:
+        """run(), but an outcome that is not an answer raises QueryError (with its status)."""
+        outcome = self.run(text, **kwargs)
         if outcome.status != 200:
             raise QueryError(outcome)
-        return Result(outcome)
+        return outcome
 
     def select(self, text: str, bindings: dict[str, tuple] | None = None) -> list[dict[str, dict]]:
         """Internal SELECTs of the views and the CLI: rows of SPARQL JSON terms."""
-        outcome = self.run(text, bindings=bindings)
-        if outcome.status != 200:
-            raise QueryError(outcome)
-        data = json.loads(outcome.body)
+        data = json.loads(self.answer(text, bindings=bindings).body)
         return data["results"]["bindings"] if "results" in data else []
 
-    def ask(self, text: str, bindings: dict[str, tuple] | None = None) -> bool:
-        outcome = self.run(text, bindings=bindings)
-        if outcome.status != 200:
-            raise QueryError(outcome)
-        return bool(json.loads(outcome.body)["boolean"])
+    def ask(self, text: str, bindings: dict[str, tuple] | None = None, timeout: float | None = None) -> bool:
+        return bool(json.loads(self.answer(text, bindings=bindings, timeout=timeout).body)["boolean"])
 
     def construct(self, text: str, graph_format: str = "ntriples", bindings: dict[str, tuple] | None = None) -> bytes:
         """A CONSTRUCT or DESCRIBE serialised in a graph format of sparql/formats.py."""
-        outcome = self.run(text, graph_format=graph_format, bindings=bindings)
-        if outcome.status != 200:
-            raise QueryError(outcome)
-        return outcome.body
+        return self.answer(text, graph_format=graph_format, bindings=bindings).body
 
     def graph_sizes(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
@@ -295,19 +306,6 @@ class ReloadRefused(Exception):
 
 class ReloadBusy(Exception):
     """Another reload is under way."""
-
-
-class QueryError(Exception):
-    """A query that did not answer: carries the outcome, whose status is the HTTP status to give."""
-
-    def __init__(self, outcome: QueryOutcome):
-        where = f" (line {outcome.line}, column {outcome.column})" if outcome.line else ""
-        super().__init__(f"{outcome.error}{where}")
-        self.outcome = outcome
-
-    @property
-    def status(self) -> int:
-        return self.outcome.status
 
 
 def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Callable[[str], str] | None = None) -> str:
@@ -333,16 +331,3 @@ def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Ca
     out.extend(line(c) for c in cells)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
-
-
-def compact_iri(iri: str, base: str = iris.DEFAULT_BASE) -> str:
-    for prefix, ns in iris.PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    if iri.startswith(base + "id/"):
-        return iri[len(base):]
-    return f"<{iri}>"
-
-
-def csv_rows(body: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(body.decode("utf-8"))))

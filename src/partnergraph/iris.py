@@ -67,6 +67,33 @@ def path_to_iri(path: str, base: str = DEFAULT_BASE) -> str:
     return base + path.lstrip("/")
 
 
+def id_iri(rest: str, base: str = DEFAULT_BASE) -> str:
+    """The resource IRI that /page/{rest}, /data/{rest}.ttl and /id/{rest} stand for."""
+    return f"{base}id/{rest}"
+
+
+def local_url(iri: str, base: str = DEFAULT_BASE) -> str | None:
+    """Where this site shows an IRI: resources under the base at their pages, the ontology and
+    shapes at their documentation, named graphs and VoID at their routes, SDGs at /sdg/N; None
+    for an IRI the site does not answer for."""
+    if iri.startswith(base):
+        path = iri[len(base):]
+        if path.startswith("id/"):
+            return "/page/" + path[3:]
+        for doc in ("ontology", "shapes"):
+            if path == doc or path.startswith(doc + "#"):
+                return "/" + path
+            if path.startswith(doc + "/"):
+                return "/" + doc
+        if path.startswith(".well-known/void"):
+            return "/.well-known/void"
+        return "/" + path
+    if iri.startswith(ONTOLOGY_NS):
+        return "/ontology#" + iri[len(ONTOLOGY_NS):]
+    code = sdg_code(iri)
+    return f"/sdg/{code}" if code else None
+
+
 def normalise_sdg_iri(iri: str) -> str:
     """Accept the https:// form of the UN's SDG IRIs on input; the UN's data uses http://."""
     if iri.startswith(SDG_HTTPS_NS):
@@ -100,3 +127,12 @@ def graph_iri_for_file(path: Path | str, base: str = DEFAULT_BASE) -> str:
 
 
 INFERRED_GRAPH = "graph/inferred"
+
+
+def compact_iri(iri: str, base: str = DEFAULT_BASE) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    if iri.startswith(base + "id/"):
+        return iri[len(base):]
+    return f"<{iri}>"

@@ -18,6 +18,8 @@ from typing import Callable
 import pyoxigraph
 import requests
 
+from .sparql import formats
+
 from .store.embedded import EmbeddedStore
 
 
@@ -101,6 +103,9 @@ def remote_count(session: requests.Session, to: str, graph: str, timeout: float)
     media = response.headers.get("Content-Type", "").split(";")[0].strip()
     if media in ("application/n-triples", "text/plain"):
         return count_ntriples(response.content)
-    import rdflib
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}.get(media, "turtle")
+    import rdflib  # start-up: rdflib only to count what a store sent back
+    try:
+        fmt = formats.by_name(media, "graph").rdflib
+    except formats.UnknownFormat:
+        fmt = "turtle"
     return len(rdflib.Graph().parse(data=response.content, format=fmt))

@@ -15,6 +15,8 @@ from typing import Callable, Iterable
 
 from flask import Flask
 
+from .web.admin import reload_data
+
 
 class InFlight:
     """WSGI middleware that counts requests until their response body is closed, so a shutdown
@@ -127,7 +129,6 @@ def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], 
                          daemon=True).start()
 
     def on_reload(_signum, _frame):
-        from .web.admin import reload_data
         threading.Thread(target=reload_data, args=(app,), name="partnergraph-reload", daemon=True).start()
 
     signal.signal(signal.SIGTERM, on_stop)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import iris, rq
+from .iris import compact_iri
 from .describe import standard_labels
 
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -17,11 +18,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def named_graph(graph, name: str, fmt: str = "ntriples") -> bytes:
-    outcome = graph.run(rq.load("named-graph"), graph_format=fmt, bindings={"g": ("iri", name)})
-    if outcome.status != 200:
-        from .graph import QueryError
-        raise QueryError(outcome)
-    return outcome.body
+    """One named graph's triples, serialised in a graph format of sparql/formats.py."""
+    return graph.construct(rq.load("named-graph"), fmt, {"g": ("iri", name)})
 
 
 def _rdflib(graph, name: str):
@@ -82,7 +80,6 @@ def _ref(g, node, lang: str) -> Ref:
     if iri.startswith(iris.ONTOLOGY_NS):
         label = _pick(_texts(g, node, RDFS + "label"), lang) or iri[len(iris.ONTOLOGY_NS):]
         return Ref(iri, f"pg:{iri[len(iris.ONTOLOGY_NS):]} ({label})")
-    from .graph import compact_iri
     standard = standard_labels().get(iri, {})
     return Ref(iri, compact_iri(iri) + (f" ({standard.get(lang) or standard.get('en')})" if standard else ""))
 
@@ -158,7 +155,6 @@ def _show(g, node) -> str:
     """A node as compact text: IRIs compacted, literals as text, lists and paths spelled out."""
     import rdflib
     from rdflib.collection import Collection
-    from .graph import compact_iri
     if isinstance(node, rdflib.URIRef):
         return compact_iri(str(node))
     if isinstance(node, rdflib.Literal):

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from .. import iris
 from .convert import CellError, Index, parse_concept
 from .importer import DataFiles, ImportSetupError
-from .mapping import SEPARATOR, Column, Mapping, MappingError, load_mapping
+from .mapping import SEPARATOR, Column, Mapping, MappingError, load_mapping, plain_rule
 from .schema import Schema
 from .tables import csv_bytes, xlsx_bytes
 
@@ -72,7 +72,6 @@ def describe(ctx: Context, lang: str = "en") -> tuple[list[str], list[list[str]]
 
 
 def _rule(ctx: Context, message: str) -> str:
-    from .mapping import plain_rule
     return plain_rule(message, ctx.mapping, ctx.schema)
 
 

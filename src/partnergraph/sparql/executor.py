@@ -9,12 +9,14 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 import pyoxigraph
 
 from .. import iris
+from ..store.embedded import EmbeddedStore, StoreUnavailable
 from . import formats
+from .guard import has_dataset_clause
 
 
 @dataclass
@@ -44,7 +46,38 @@ class QueryOutcome:
         return formats.BY_NAME[self.format].content_type if self.format else "application/json"
 
 
+class Runner(Protocol):
+    """What evaluates a graph's queries: in this process (InlineRunner), in killable worker
+    processes (WorkerPool) or at a SPARQL endpoint (sparql.remote.RemoteRunner). Every failure
+    is an outcome with its HTTP status, never an exception."""
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome: ...
+
+    def busy(self) -> int:
+        """Queries being evaluated now."""
+        ...
+
+    def retire(self, grace: float | None = None) -> None:
+        """Close once the queries already running have finished (after a reload's swap)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 _POSITION = re.compile(r"at (\d+):(\d+)")
+
+
+class QueryError(Exception):
+    """A query that did not answer: carries the outcome, whose status is the HTTP status to give."""
+
+    def __init__(self, outcome: QueryOutcome):
+        where = f" (line {outcome.line}, column {outcome.column})" if outcome.line else ""
+        super().__init__(f"{outcome.error}{where}")
+        self.outcome = outcome
+
+    @property
+    def status(self) -> int:
+        return self.outcome.status
 
 
 class ResultTooLarge(Exception):
@@ -90,9 +123,10 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
     started = time.perf_counter()
     try:
         substitutions = {pyoxigraph.Variable(name): term_from_binding(b) for name, b in job.bindings.items()} or None
+        # the default graph is the union of the named graphs, unless FROM / FROM NAMED choose it
         result = store.query(job.text, default_graphs=job.default_graphs or None,
                              named_graphs=job.named_graphs or None, substitutions=substitutions,
-                             base_iri=job.base_iri)
+                             base_iri=job.base_iri, union=not has_dataset_clause(job.text))
         buffer = _CappedBuffer(max_bytes)
         if isinstance(result, pyoxigraph.QueryTriples):
             fmt = formats.by_name(job.graph_format, "graph")
@@ -134,7 +168,6 @@ def _job_tuple(job: QueryJob) -> tuple:
 
 
 def _worker_main(conn, store_path: str, base: str, max_bytes: int) -> None:
-    from ..store.embedded import EmbeddedStore
     store = EmbeddedStore(store_path, read_only=True, base=base)
     conn.send("ready")
     while True:
@@ -201,7 +234,6 @@ class WorkerPool:
         first = self._spawn()
         if not first.wait_ready(60):
             self.close()
-            from ..store.embedded import StoreUnavailable
             raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
                                    "is it readable and complete?")
         self._idle.put(first)
@@ -331,6 +363,3 @@ class InlineRunner:
     def close(self) -> None:
         pass
 
-
-def job_from(text: str, **kwargs: Any) -> QueryJob:
-    return QueryJob(text=text, **kwargs)

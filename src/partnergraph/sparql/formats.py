@@ -14,6 +14,7 @@ class Format:
     extension: str
     oxigraph: object | None
     aliases: tuple[str, ...] = ()   # other media types and names that mean the same
+    rdflib: str | None = None       # rdflib's name for the format (parsing, serialising)
 
     @property
     def content_type(self) -> str:
@@ -29,13 +30,13 @@ FORMATS: tuple[Format, ...] = (
     Format("csv", "text/csv", "results", "csv", QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "results", "tsv", QueryResultsFormat.TSV),
     Format("turtle", "text/turtle", "graph", "ttl", RdfFormat.TURTLE,
-           ("application/x-turtle", "ttl")),
+           ("application/x-turtle", "ttl"), "turtle"),
     Format("jsonld", "application/ld+json", "graph", "jsonld", RdfFormat.JSON_LD,
-           ("json-ld", "application/json")),
+           ("json-ld", "application/json"), "json-ld"),
     Format("ntriples", "application/n-triples", "graph", "nt", RdfFormat.N_TRIPLES,
-           ("text/plain", "nt")),
+           ("text/plain", "nt"), "nt"),
     Format("rdfxml", "application/rdf+xml", "graph", "rdf", RdfFormat.RDF_XML,
-           ("rdf", "xml", "application/xml", "text/xml")),
+           ("rdf", "xml", "application/xml", "text/xml"), "xml"),
     Format("html", "text/html", "html", "html", None, ("application/xhtml+xml",)),
 )
 

@@ -16,7 +16,6 @@ import pyoxigraph
 from pyoxigraph import NamedNode
 
 from .. import iris
-from ..sparql.guard import has_dataset_clause
 from ..rdffiles import RDF_SUFFIXES, rdf_files, rdf_format
 
 
@@ -93,8 +92,8 @@ class EmbeddedStore:
         kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graphs:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
-        elif not has_dataset_clause(text):  # FROM / FROM NAMED in the query choose its dataset
-            kwargs["use_default_graph_as_union"] = union
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
         if substitutions:

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, g, request
 
 from .. import settings
-from ..graph import PartnerGraph, compact_iri
+from ..graph import PartnerGraph
+from ..iris import compact_iri
 from . import admin, alignment, errors, helpers, pages, site, sparql_views
 from .context import EXTENSION
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..sparql.executor import QueryError
 from ..sparql.formats import wants_html
 
 
@@ -17,6 +18,11 @@ class PartnergraphError(Exception):
         super().__init__(message)
         self.status, self.message, self.line, self.column = status, message, line, column
         self.headers = headers or {}
+
+
+def escape_json(text: str) -> str:
+    """<, > and & as \\u escapes: reflected text never reads as markup, '</script>' cannot occur."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -43,7 +49,7 @@ def error_response(status: int, message: str, line=None, column=None, headers=No
         response = jsonify(error_payload(status, message, line, column))
         response.status_code = status
         # a reflected path or parameter never appears as raw markup, even in JSON
-        response.set_data(response.get_data().replace(b"<", b"\\u003c").replace(b">", b"\\u003e"))
+        response.set_data(escape_json(response.get_data(as_text=True)))
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
@@ -53,6 +59,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(PartnergraphError)
     def handle_partnergraph_error(err: PartnergraphError):
         return error_response(err.status, err.message, err.line, err.column, err.headers)
+
+    @app.errorhandler(QueryError)
+    def handle_query_error(err: QueryError):
+        outcome = err.outcome
+        return error_response(outcome.status, outcome.error or "The query failed.", outcome.line, outcome.column,
+                              {"Retry-After": "5"} if outcome.status == 503 else None)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(err: HTTPException):

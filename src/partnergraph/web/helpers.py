@@ -56,26 +56,9 @@ def translate(key: str, lang: str | None = None) -> str:
 def href(iri: str) -> str:
     """Where a link to iri goes on this site: resources under the base to their pages, the ontology
     and shapes to their documentation, SDGs to /sdg/N; anything else to the IRI itself."""
-    base = current_app.config["BASE_IRI"]
-    if iri.startswith(base):
-        path = iri[len(base):]
-        if path.startswith("id/"):
-            return "/page/" + path[3:]
-        for doc in ("ontology", "shapes"):
-            if path == doc or path.startswith(doc + "#"):
-                return "/" + path
-            if path.startswith(doc + "/"):
-                return "/" + doc
-        if path.startswith("graph/"):
-            return "/" + path
-        if path.startswith(".well-known/void"):
-            return "/.well-known/void"
-        return "/" if path == "" else "/" + path
-    if iri.startswith(iris.ONTOLOGY_NS):
-        return "/ontology#" + iri[len(iris.ONTOLOGY_NS):]
-    code = iris.sdg_code(iri)
-    if code:
-        return f"/sdg/{code}"
+    local = iris.local_url(iri, current_app.config["BASE_IRI"])
+    if local is not None:
+        return local
     if not iri.lower().startswith(LINKABLE_SCHEMES):
         return "#"  # javascript:, data:, vbscript: ... from a query result are shown, never followed
     return iri

@@ -7,10 +7,11 @@ import re
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
-from .. import charts, dashboard, iris
+from .. import charts, dashboard, iris, rq
 from ..charts import text_colour
 from ..describe import PG, describe, exists, format_number, resource_graph, sdg_goals
 from ..sparql import formats
+from ..sparql.executor import QueryError
 from ..vocabulary import named_graph as graph_bytes
 from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
@@ -24,9 +25,10 @@ bp = Blueprint("pages", __name__)
 def healthz():
     """200 when the store answers a query."""
     graph = graph_of()
-    outcome = graph.run("ASK { ?s ?p ?o }", timeout=5)
-    if outcome.status != 200:
-        raise PartnergraphError(503, f"The store does not answer: {outcome.error}")
+    try:
+        graph.ask(rq.load("any-triple"), timeout=5)
+    except QueryError as err:
+        raise PartnergraphError(503, f"The store does not answer: {err}") from None
     return jsonify({"status": "ok", "store": graph.endpoint or "embedded"})
 
 
@@ -50,7 +52,7 @@ def require_resource(iri: str) -> None:
 def identifier(rest: str):
     """303 See Other to the page or the data, by the Accept header, a suffix or ?format=."""
     stem, suffixed = split_extension(rest)
-    iri = base_iri() + "id/" + stem
+    iri = iris.id_iri(stem, base_iri())
     require_resource(iri)
     chosen = suffixed or negotiate_graph(allow_html=True)
     target = f"/page/{stem}" if chosen.kind == "html" else f"/data/{stem}.{chosen.extension}"
@@ -64,7 +66,7 @@ def data(rest: str):
     stem, suffixed = split_extension(rest)
     if suffixed is not None and suffixed.kind == "html":
         return redirect(f"/page/{stem}", code=303)
-    iri = base_iri() + "id/" + stem
+    iri = iris.id_iri(stem, base_iri())
     require_resource(iri)
     chosen = suffixed or format_param() or negotiate_graph(allow_html=False)
     if chosen.kind == "html":
@@ -76,7 +78,7 @@ def data(rest: str):
 
 @bp.route("/page/<path:rest>")
 def page(rest: str):
-    iri = base_iri() + "id/" + rest
+    iri = iris.id_iri(rest, base_iri())
     require_resource(iri)
     return resource_page(iri, rest)
 

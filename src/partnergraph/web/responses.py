@@ -9,14 +9,9 @@ from flask import Response, request
 from markupsafe import Markup
 
 from ..sparql import formats
-from .errors import PartnergraphError
+from .errors import PartnergraphError, escape_json
 
 RDF_EXTENSIONS = {f.extension: f for f in formats.GRAPH_FORMATS}
-
-
-def escape_json(text: str) -> str:
-    """<, > and & as \\u escapes: reflected text never reads as markup, '</script>' cannot occur."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def script_json(body: bytes | str) -> Markup:

@@ -89,17 +89,13 @@ def named_query(name: str):
             fmt = formats.by_name(fmt_name)
         except formats.UnknownFormat as err:
             raise PartnergraphError(400, str(err)) from None
-        outcome = graph.run(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
-                            graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
-        if outcome.status != 200:
-            raise PartnergraphError(outcome.status, outcome.error or "The query failed.")
+        outcome = graph.answer(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
+                               graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
         response = Response(outcome.body, content_type=outcome.content_type)
         response.headers["Content-Disposition"] = \
             f'inline; filename="{name}.{formats.BY_NAME[outcome.format].extension}"'
         return response
-    outcome = graph.run(query.text, results_format="json", graph_format="ntriples", bindings=bindings)
-    if outcome.status != 200:
-        raise PartnergraphError(outcome.status, outcome.error or "The query failed.")
+    outcome = graph.answer(query.text, results_format="json", graph_format="ntriples", bindings=bindings)
     result = result_table(outcome, current_app.config["MAX_RESULT_ROWS"])
     values = {p.name: params.get(p.name) or p.default or "" for p in query.parameters}
     kind = "graph" if outcome.kind == "graph" else "results"
@@ -124,8 +120,7 @@ def void():
     g = dataset.void_graph(graph, base_iri(), request.url_root, dumps(), counts)
     if not wants_page():
         chosen = negotiate_graph(allow_html=False)
-        rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
-        return rdf_response(g.serialize(format=rdflib_format, encoding="utf-8"), chosen)
+        return rdf_response(g.serialize(format=chosen.rdflib, encoding="utf-8"), chosen)
     lang = current_lang()
     labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
     sizes = graph.graph_sizes()

@@ -122,12 +122,9 @@ def sparql():
     if formats.wants_html(accept) and (not proto.format or proto.format == "html"):
         return query_page(graph, proto.query, proto)
     results_format, graph_format = choose_formats(proto.format, accept)
-    outcome = graph.run(proto.query, results_format=results_format, graph_format=graph_format,
-                        default_graphs=proto.default_graphs, named_graphs=proto.named_graphs,
-                        base_iri=request.base_url)
-    if outcome.status != 200:
-        raise PartnergraphError(outcome.status, outcome.error or "The query failed.", line=outcome.line,
-                                column=outcome.column, headers={"Retry-After": "5"} if outcome.status == 503 else None)
+    outcome = graph.answer(proto.query, results_format=results_format, graph_format=graph_format,
+                           default_graphs=proto.default_graphs, named_graphs=proto.named_graphs,
+                           base_iri=request.base_url)
     response = Response(outcome.body, status=200, content_type=outcome.content_type)
     response.headers["Vary"] = "Accept"
     response.headers["X-Query-Seconds"] = f"{outcome.seconds:.4f}"
@@ -207,8 +204,7 @@ def service_description(graph: PartnerGraph, fmt: str | None, accept: str | None
         g.add((node, sd.graph, inner))
         g.add((inner, RDF.type, sd.Graph))
         g.add((inner, VOID.triples, rdflib.Literal(count)))
-    rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
-    body = g.serialize(format=rdflib_format, encoding="utf-8")
+    body = g.serialize(format=chosen.rdflib, encoding="utf-8")
     response = Response(body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -1,6 +1,6 @@
 """A scale generator: a synthetic graph of the same shape as the real one, of any size.
 
-    partnergraph synth --triples 1000000 --out bench/data/1m.nt --seed 1
+    python bench/synth.py --triples 1000000 --out bench/work/1m.nt --seed 1
 
 The graph is grown in "blocks" of about 300 triples around one Swedish municipality: the
 municipality (country, region, code), two local governments abroad, partnerships between them
@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 import pyoxigraph
+
+from partnergraph.iris import slugify
 
 BASE = "https://w3id.org/partnergraph/"
 ID = BASE + "id/"
@@ -86,13 +88,6 @@ EVENT_KINDS = [("Visit", "Visit of {a} to {b}", "Besök från {a} i {b}"),
                ("Meeting", "Meeting of {a} and {b}", "Möte mellan {a} och {b}"),
                ("Workshop", "Workshop in {b} with {a}", "Workshop i {b} med {a}"),
                ("Signing", "Signing of the agreement of {a} and {b}", "Undertecknande av avtalet mellan {a} och {b}")]
-
-
-def slug(name: str) -> str:
-    import unicodedata
-    import re
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 def _lit(text: str) -> str:
@@ -211,28 +206,28 @@ class Generator:
 
     def swedish(self, i: int) -> tuple[str, str]:
         name = self._nth(SWEDISH, i)
-        return ID + "municipality/" + slug(name), name
+        return ID + "municipality/" + slugify(name), name
 
     def foreign(self, i: int) -> tuple[str, str, int]:
         name = self._nth(FOREIGN, i)
         # "-abroad" keeps foreign slugs apart from Swedish ones that share a name
-        return ID + "municipality/" + slug(name) + ("" if i < len(FOREIGN) else "-abroad"), name, i % len(COUNTRIES)
+        return ID + "municipality/" + slugify(name) + ("" if i < len(FOREIGN) else "-abroad"), name, i % len(COUNTRIES)
 
     def region(self, i: int) -> tuple[str, str]:
         name = REGIONS[i % len(REGIONS)]
-        return ID + "region/" + slug(name), name
+        return ID + "region/" + slugify(name), name
 
     def country(self, i: int) -> str:
-        return ID + "country/" + slug(COUNTRIES[i][0])
+        return ID + "country/" + slugify(COUNTRIES[i][0])
 
     def network(self, i: int) -> tuple[str, str]:
         name = self._nth(NETWORK_NAMES, i)
-        return ID + "network/" + slug(name), name
+        return ID + "network/" + slugify(name), name
 
     def organisation(self, i: int) -> tuple[str, str, str, str]:
         kind, en, sv = ORG_KINDS[i % len(ORG_KINDS)]
         _, town = self.swedish(i * 5)
-        return ID + "organisation/" + slug(f"{en} {town}"), kind, f"{en} {town}", f"{sv} {town}"
+        return ID + "organisation/" + slugify(f"{en} {town}"), kind, f"{en} {town}", f"{sv} {town}"
 
     def partnership_iri(self, b: int, k: int) -> str:
         if b == 0 and k == 0:
@@ -315,7 +310,7 @@ class Generator:
             if rng.random() < 0.5:
                 w.describe(f, f"Local government in {COUNTRIES[ci][0]} with a Swedish partner municipality.",
                            f"Lokal förvaltning i {COUNTRIES[ci][1]} med en svensk partnerkommun.")
-        person = ID + f"person/{slug(FIRST[b % len(FIRST)] + ' ' + LAST[(b // len(FIRST)) % len(LAST)])}-{b}"
+        person = ID + f"person/{slugify(FIRST[b % len(FIRST)] + ' ' + LAST[(b // len(FIRST)) % len(LAST)])}-{b}"
         pname = f"{FIRST[b % len(FIRST)]} {LAST[(b // len(FIRST)) % len(LAST)]}"
         w.iri(person, RDF_TYPE, PG + "Person")
         w.plain(person, FOAF_NAME, pname)
@@ -468,6 +463,27 @@ def generate(triples: int, out: str | Path, seed: int = 1, data_dir: str | Path 
     return n
 
 
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import time
+    parser = argparse.ArgumentParser(description="Write a synthetic graph of the real graph's shape and about N "
+                                     "triples (for the benchmark). It conforms to the shapes together with "
+                                     "data/concepts.ttl, sdg-goals.ttl and sources.ttl.")
+    parser.add_argument("--triples", type=int, required=True, help="about how many triples to write (never fewer)")
+    parser.add_argument("--out", required=True, help="output file: .nt (N-Triples) or .ttl")
+    parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same file")
+    parser.add_argument("--data-dir", default="data", help="where concepts.ttl, sdg-goals.ttl and sources.ttl are")
+    parser.add_argument("--no-concepts", action="store_true", help="leave out the copied concept, SDG and source triples")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        count = generate(args.triples, args.out, args.seed, args.data_dir, include_vocab=not args.no_concepts)
+    except (OSError, ValueError) as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 2
+    print(f"Wrote {count:,} triples to {args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
 if __name__ == "__main__":  # pragma: no cover
-    count = generate(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
-    print(count)
+    sys.exit(main())

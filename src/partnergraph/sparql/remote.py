@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 import time
 
+import pyoxigraph
 import requests
 
-from ..sparql import formats
-from ..sparql.executor import QueryJob, QueryOutcome
+from . import formats
+from .executor import QueryJob, QueryOutcome
 
 
 def _term_sparql(binding: tuple) -> str:
@@ -184,10 +185,15 @@ class RemoteRunner:
         if form == "ASK" or results_fmt.name == "json":
             body, kind = _normalise_json(body)
         if kind == "boolean" and results_fmt.name != "json":
-            import pyoxigraph
             answer = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
             body = answer.serialize(format=results_fmt.oxigraph)
         return QueryOutcome(200, kind, results_fmt.name, body, seconds=seconds)
+
+    def busy(self) -> int:
+        return 0   # the endpoint keeps its own count
+
+    def retire(self, grace: float | None = None) -> None:
+        self.close()
 
     def close(self) -> None:
         self.session.close()
