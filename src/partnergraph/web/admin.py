@@ -3,7 +3,6 @@ its sources and swaps it in; refused data leaves the serving graph as it was."""
 from __future__ import annotations
 
 import ipaddress
-import logging
 import sys
 
 from flask import Blueprint, Flask, current_app, jsonify, request
@@ -12,7 +11,6 @@ from ..graph import DataRejected, ReloadBusy, ReloadRefused
 from .errors import PartnergraphError
 
 bp = Blueprint("admin", __name__)
-log = logging.getLogger("partnergraph.admin")
 
 # A reverse proxy on this machine forwards remote clients from a loopback address; these headers
 # say so, and such a request is not the operator's.
