@@ -461,26 +461,33 @@ def test_reload_cli_reports_a_refusal(tmp_path, runner):
         server.stop()
 
 
-def test_worker_that_dies_while_starting_is_started_again(tmp_path):
+def test_worker_that_dies_while_starting_is_started_again(tmp_path, monkeypatch):
     """The pool serves once its first worker is ready and starts the others after it; one that
-    is killed while starting is started again, so the pool does not shrink."""
+    is killed while starting is started again, so the pool does not shrink. The kill comes right
+    after the worker's process starts, before it can open the store: no race with its start."""
     from partnergraph.sparql.executor import QueryJob, WorkerPool
     store = tmp_path / "store"
     subprocess.run([sys.executable, "-m", "partnergraph.cli", "load", "data", "--store", str(store), "--no-validate"],
                    cwd=ROOT, check=True, capture_output=True)
+    original = WorkerPool._join_when_ready
+    killed: list[int] = []
+    joined = threading.Semaphore(0)
+
+    def join_after_killing_the_first(self, worker, target, attempts=3):
+        if not killed:
+            killed.append(worker.process.pid)
+            os.kill(worker.process.pid, signal.SIGKILL)
+        try:
+            original(self, worker, target, attempts)
+        finally:
+            joined.release()
+    monkeypatch.setattr(WorkerPool, "_join_when_ready", join_after_killing_the_first)
     pool = WorkerPool(str(store), size=2, timeout=10, spares=1)
     try:
-        first = set(pool.pids())
-        deadline = time.time() + 10
-        while len(pool.pids()) < 2 and time.time() < deadline:
-            time.sleep(0.005)
-        starting = [pid for pid in pool.pids() if pid not in first]
-        assert starting, "the other workers start after the first"
-        os.kill(starting[0], signal.SIGKILL)
-        deadline = time.time() + 60
-        while (len(pool.pids()) < 3 or pool.busy()) and time.time() < deadline:
-            time.sleep(0.1)
-        assert len(pool.pids()) == 3 and starting[0] not in pool.pids()
+        for _ in range(2):   # the second worker and the reserve, each in service once ready
+            assert joined.acquire(timeout=120)
+        assert killed and killed[0] not in pool.pids()
+        assert len(pool.pids()) == 3
         outcome = pool.run(QueryJob("ASK { ?s ?p ?o }"))
         assert outcome.status == 200 and b"true" in outcome.body
     finally:
