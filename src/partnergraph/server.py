@@ -38,6 +38,7 @@ class InFlight:
             return [body]
         with self._lock:
             self.count += 1
+            environ["partnergraph.in_flight"] = self.count   # /healthz reports it
         try:
             result = self.app(environ, start_response)
         except BaseException:
@@ -115,18 +116,18 @@ def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], 
             f"stopped after {grace:g} s with {inflight.count} request(s) unfinished")
         server.trigger.pull_trigger(close_everything)
 
-    def stop_listening():
+    def stop_listening(reason: str):
         server.accepting = False
         wasyncore.dispatcher.close(server)  # the listening socket only; open connections stay
+        # the drain (and its log line) starts once the socket is closed: new connections are refused by then
+        threading.Thread(target=drain, args=(reason,), name="partnergraph-drain", daemon=True).start()
 
     def on_stop(signum, _frame):
         if state["stopping"]:
             return
         state["stopping"] = True
         inflight.draining = True
-        server.trigger.pull_trigger(stop_listening)
-        threading.Thread(target=drain, args=(signal.Signals(signum).name,), name="partnergraph-drain",
-                         daemon=True).start()
+        server.trigger.pull_trigger(lambda: stop_listening(signal.Signals(signum).name))
 
     def on_reload(_signum, _frame):
         threading.Thread(target=reload_data, args=(app,), name="partnergraph-reload", daemon=True).start()

@@ -29,7 +29,10 @@ def healthz():
         graph.ask(rq.load("any-triple"), timeout=5)
     except QueryError as err:
         raise PartnergraphError(503, f"The store does not answer: {err}") from None
-    return jsonify({"status": "ok", "store": graph.endpoint or "embedded"})
+    answer = {"status": "ok", "store": graph.endpoint or "embedded"}
+    if "partnergraph.in_flight" in request.environ:   # under `partnergraph serve`: requests being answered
+        answer["in_flight"] = request.environ["partnergraph.in_flight"]
+    return jsonify(answer)
 
 
 # -- helpers ----------------------------------------------------------------------------------
