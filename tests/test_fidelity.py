@@ -135,6 +135,18 @@ def test_every_status_quotes_the_source_that_supports_it(data):
     assert problems == []
 
 
+@needs_seeds
+def test_every_role_cites_the_words_of_its_document(data):
+    """A membership's roles (member, founder, chair, board member...) come with a note quoting 002."""
+    problems = []
+    for membership in set(data.subjects(PG.role, None)):
+        passages = [p for note in data.objects(membership, SKOS.editorialNote) for p in QUOTED.findall(str(note))]
+        documents = sources_of(data, membership)
+        if not any(_flat(p) in document_text(d) for p in passages for d in documents):
+            problems.append(membership)
+    assert problems == []
+
+
 def test_no_status_against_or_beyond_the_text(data):
     # 004: Herrljunga "har sedan 2013 ett trepartssamarbete", and ICLD attended "det avslutande
     # mötet mellan de tre parterna": whether it goes on is not said. 000: Kalush's entry is
