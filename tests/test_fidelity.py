@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -25,6 +25,8 @@ PG = Namespace("https://w3id.org/partnergraph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 WD = "http://www.wikidata.org/entity/"
+# A plain Namespace: pytest probing rdflib's closed XSD namespace at collection warns.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source documents are not at {SEEDS}")
 
