@@ -458,7 +458,8 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
 
     # Incoming links, without those already shown as outgoing values (inverse links), named from
     # this side and grouped by the kind of resource they come from.
-    shown = {v["value"] for vs in objects.values() for v in vs if v["type"] == "uri"} | set(exclude)
+    shown = {v["value"] for prop, vs in objects.items() if prop not in PROVENANCE for v in vs
+             if v["type"] == "uri"} | set(exclude)
     incoming_by: dict[str, list[Value]] = {}
     for row in in_rows:
         subject = row["x"]["value"]
