@@ -86,8 +86,9 @@ def resource_page(iri: str, data_path: str | None, extra: dict | None = None, li
     """listed: IRIs the page shows in a section of its own, left out of its incoming links."""
     graph = graph_of()
     lang = current_lang()
-    description = describe(graph, iri, lang, goals(), inverses=app_cache("inverse-labels", lambda: inverse_labels(graph)),
-                           exclude=listed, documents=app_cache("source-documents", lambda: source_documents(graph)))
+    inverses = app_cache("inverse-labels", lambda: inverse_labels(graph))
+    documents = app_cache("source-documents", lambda: source_documents(graph))
+    description = describe(graph, iri, lang, goals(), inverses=inverses, exclude=listed, documents=documents)
     links = alternate_links(data_path) if data_path else []
     jsonld = script_json(resource_graph(graph, iri, "jsonld"))
     html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
