@@ -333,7 +333,7 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
         labels.add(row["x"]["value"], row["lp"]["value"], row["label"])
     about = _neighbours(graph, binding)
     stated = _statements(graph, binding)
-    derivations = _derivations(graph, binding)
+    derivations = _derivations(graph, binding) if stated.inferred else {}
     inverses = inverse_labels(graph) if inverses is None else inverses
     documents = source_documents(graph) if documents is None else documents
     refs = _References(iri, about, documents, labels, lang)
@@ -619,26 +619,28 @@ def _neighbours(graph, binding) -> dict[str, dict]:
 
 
 def _derivations(graph, binding) -> dict[tuple, list[str]]:
-    """(direction, property, other end) of each derived link -> the resources whose documents state it."""
-    direct: dict[tuple, list[str]] = {}
-    witnessed: dict[tuple, list[str]] = {}
+    """(direction, property, other end) of each derived link -> the resources whose documents state
+    it, from the shortest chain of stated links that joins its two ends."""
+    best: dict[tuple, tuple[int, list[str]]] = {}
     subject = binding["s"][1]
     for row in graph.select(rq.load("describe-derivations"), binding):
         key = (row["dir"]["value"], row["p"]["value"], row["o"]["value"])
-        speakers = []
-        if row["direct"]["value"] == "true":
-            speakers.append(row["o"]["value"] if row["os"]["value"] == "true" else subject)
-            target = direct
+        hops = int(row["hops"]["value"])
+        if hops == 0:
+            speakers = [row["o"]["value"] if row["os"]["value"] == "true" else subject]
         else:
-            speakers.append(row["w"]["value"])
+            speakers = [row["w"]["value"]] + ([row["w2"]["value"]] if "w2" in row else [])
             if row["os"]["value"] == "true":
                 speakers.append(row["o"]["value"])
             if row["ss"]["value"] == "true":
                 speakers.append(subject)
-            target = witnessed
-        bucket = target.setdefault(key, [])
-        bucket.extend(s for s in speakers if s not in bucket)
-    return {**witnessed, **direct}
+        known = best.get(key)
+        if known is None or hops < known[0]:
+            best[key] = (hops, [])
+        if best[key][0] == hops:
+            bucket = best[key][1]
+            bucket.extend(s for s in speakers if s not in bucket)
+    return {key: speakers for key, (_, speakers) in best.items()}
 
 
 class _References:
