@@ -379,16 +379,38 @@ def test_citation_parses_as_bibtex_and_csl_json(pages, name, lang):
     assert iri in plain and ("retrieved" if lang == "en" else "hämtad") in plain
 
 
-def test_citation_in_the_data_matches_the_page(graph):
-    from partnergraph.citation import citation
-    from partnergraph.describe import resource_graph, resource_titles
+def test_citation_in_the_data_matches_the_page(graph, pages):
+    from partnergraph.describe import resource_graph
     iri = PAGES["municipality"][1]
     g = rdflib.Graph().parse(data=resource_graph(graph, iri, "turtle"), format="turtle")
     cited = {c.language: str(c) for c in g.objects(rdflib.URIRef(iri), DCTERMS.bibliographicCitation)}
     assert set(cited) == {"en", "sv"}
-    expected = citation(iri, resource_titles(graph, iri))
-    assert cited == {"en": expected.text("en"), "sv": expected.text("sv")}
+    for lang in ("en", "sv"):
+        shown = pages["municipality", lang].find_all("p", "citation")[0].text().strip()
+        assert cited[lang] == shown
     assert cited["sv"].startswith("Växjö. I: partnergraph: svenska kommuners internationella partnerskap")
+    today = date.today()
+    month = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")[today.month - 1]
+    assert cited["en"].endswith(f"{iri} (retrieved {today.day} {month} {today.year}).")
+
+
+@pytest.mark.parametrize("iri, expected", [
+    ("http://www.wikidata.org/entity/Q500217", ("Wikidata", "Q500217")),
+    ("https://sws.geonames.org/2663536/", ("GeoNames", "2663536")),
+    ("https://www.geonames.org/2663536/vaxjo.html", ("GeoNames", "2663536")),
+    ("https://example.org/Q1", None),
+])
+def test_external_identifiers_are_named_by_register(iri, expected):
+    from partnergraph.describe import external_identifier
+    assert external_identifier(iri) == expected
+
+
+def test_a_standard_property_without_an_inverse_label_is_not_read_forwards():
+    from partnergraph.describe import Labels, inverse_label
+    for lang, expected in (("en", "is “see also” of"), ("sv", "är ”se även” för")):
+        label = inverse_label("http://www.w3.org/2000/01/rdf-schema#seeAlso", {}, Labels(lang))
+        assert label == expected
 
 
 def test_bibtex_escapes_what_latex_reads():

@@ -1,11 +1,17 @@
 """What the graph says about one resource, in both directions, for every view. No Flask here.
 
-    describe(graph, iri, lang)        -> Description (types, label, grouped properties, incoming links,
-                                         sources, a partnership's project timeline)
-    resource_graph(graph, iri, fmt)   -> bytes of the resource's data, serialised by pyoxigraph
+    describe(graph, iri, lang)        -> Description (types, label, grouped properties, incoming links
+                                         grouped by kind, numbered references, a partnership's timeline)
+    resource_graph(graph, iri, fmt)   -> bytes of the resource's data with its citation, serialised by
+                                         pyoxigraph
 
-Labels of everything a page shows come from one query (rq/describe-labels.rq); property labels
-from the ontology, or for standard terms from labels.json.
+A page reads like a reference entry: each value once (the header's title and summary are not
+repeated below; a link only the rules derive is dropped where the data states it, or shown beside
+the stated property it comes from), incoming links named by the property's pg:inverseLabel (or
+inverse-labels.json for standard terms), and each statement with the numbers of its source
+documents (docs/modelling.md, "Sources of a statement"). Labels of everything a page shows come
+from one query (rq/describe-labels.rq); property labels from the ontology, or for standard terms
+from labels.json.
 """
 from __future__ import annotations
 
