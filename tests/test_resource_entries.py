@@ -421,3 +421,12 @@ def test_bibtex_escapes_what_latex_reads():
     assert not library.failed_blocks
     assert library.entries[0].fields_dict["title"].value == r"50\% of \{all\} costs \& fees\_\#1 \~{} \textbackslash{}"
     assert cite.csl("en")["accessed"] == {"date-parts": [[2026, 1, 2]]}
+
+
+def test_the_ontology_page_shows_the_inverse_labels(graph):
+    from partnergraph.web.app import create_app
+    app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, "TESTING": True}, graph=graph)
+    html = app.test_client().get("/ontology?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    root = Tree(html).root
+    section = next(n for n in root.find_all("section") if n.attrs.get("id") == "participatesIn")
+    assert section.find_all("dd", "inverse-label")[0].text() == "has participant / har deltagare"
