@@ -417,6 +417,7 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
     title = labels.get(iri)
     other_lang = "sv" if lang == "en" else "en"
     in_header = {title.casefold(), labels.all_langs(iri).get(other_lang, title).casefold()}
+    own_code = iris.sdg_code(iri)
     summary_prop = next((p for p in SUMMARY_PROPERTIES if objects.get(p)), None)
     summary_values = _term_langs(objects.get(summary_prop, []), lang) if summary_prop else []
 
@@ -427,6 +428,8 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
         values = _term_langs(values, lang)
         if prop in LABEL_PROPERTIES or prop == SKOS + "altLabel":
             values = [v for v in values if v["type"] != "literal" or v["value"].casefold() not in in_header]
+        if prop in (SKOS + "notation", PG + "sdgNumber") and own_code:   # a goal's number is in its title
+            values = [v for v in values if v["value"] != own_code]
         made = [cite(make_value(v), "out", prop, v) for v in values]
         if made:
             made_by_prop[prop] = made
@@ -587,6 +590,11 @@ def source_documents(graph) -> dict[str, dict]:
     return docs
 
 
+def _true(term: dict | None) -> bool:
+    """An xsd:boolean result as stores write it ("true", or 1 from some)."""
+    return term is not None and term["value"] in ("true", "1")
+
+
 def _term_key(term: dict) -> tuple:
     if term["type"] == "literal":
         return ("literal", term["value"], term.get("xml:lang", ""), term.get("datatype", ""))
@@ -604,7 +612,7 @@ def _statements(graph, binding) -> _Stated:
     stated = _Stated(set(), set())
     for row in graph.select(rq.load("describe-statements"), binding):
         key = (row["dir"]["value"], row["p"]["value"], _term_key(row["o"]))
-        (stated.inferred if row["inferred"]["value"] == "true" else stated.asserted).add(key)
+        (stated.inferred if _true(row["inferred"]) else stated.asserted).add(key)
     stated.inferred -= stated.asserted
     return stated
 
@@ -633,12 +641,12 @@ def _derivations(graph, binding) -> dict[tuple, list[str]]:
         key = (row["dir"]["value"], row["p"]["value"], row["o"]["value"])
         hops = int(row["hops"]["value"])
         if hops == 0:
-            speakers = [row["o"]["value"] if row["os"]["value"] == "true" else subject]
+            speakers = [row["o"]["value"] if _true(row["os"]) else subject]
         else:
             speakers = [row["w"]["value"]] + ([row["w2"]["value"]] if "w2" in row else [])
-            if row["os"]["value"] == "true":
+            if _true(row["os"]):
                 speakers.append(row["o"]["value"])
-            if row["ss"]["value"] == "true":
+            if _true(row["ss"]):
                 speakers.append(subject)
         known = best.get(key)
         if known is None or hops < known[0]:
