@@ -342,7 +342,6 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
     derivations = _derivations(graph, binding) if stated.inferred else {}
     inverses = inverse_labels(graph) if inverses is None else inverses
     documents = source_documents(graph) if documents is None else documents
-    refs = _References(iri, about, documents, labels, lang)
 
     # Outgoing: predicate -> values; blank nodes collect their own statements.
     objects: dict[str, list[dict]] = {}
@@ -357,6 +356,10 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
         if obj["type"] == "bnode" and "bp" in row:
             blank.setdefault(obj["value"], {}).setdefault(row["bp"]["value"], []).append(row["bo"])
     labels.by_iri.setdefault(iri, {}).update({k: v for k, v in own_labels.items()})
+    own = about.setdefault(iri, {"isa": set()})
+    own["doc"] = {v["value"] for v in objects.get(PROV + "wasDerivedFrom", []) if v["type"] == "uri"}
+    own["source"] = {v["value"] for v in objects.get(DCT + "source", []) if v["type"] == "uri"}
+    refs = _References(iri, about, documents, labels, lang)
 
     def sdg_colour(code: str) -> str | None:
         nonlocal goals
