@@ -430,3 +430,17 @@ def test_the_ontology_page_shows_the_inverse_labels(graph):
     root = Tree(html).root
     section = next(n for n in root.find_all("section") if n.attrs.get("id") == "participatesIn")
     assert section.find_all("dd", "inverse-label")[0].text() == "has participant / har deltagare"
+
+
+def test_the_source_list_holds_what_the_statements_cite(pages, data):
+    """Bo Frank's page: his own documents and those of the resources that state a link to him
+    (people.ttl, memberships.ttl), and nothing else."""
+    iri = rdflib.URIRef(PAGES["person"][1])
+    expected = set(data.objects(iri, PROV.wasDerivedFrom))
+    for subject in data.subjects(None, iri):
+        expected |= set(data.objects(subject, PROV.wasDerivedFrom))
+    expected = {local_href(str(d)) for d in expected}
+    assert "/page/source/002_3b9055c6e4860be3" in expected
+    for lang in ("en", "sv"):
+        listed = {a.attrs["href"] for a in pages["person", lang].find_all("ol", "references")[0].find_all("a")}
+        assert listed == expected, lang
