@@ -408,7 +408,9 @@ def describe(graph, iri: str, lang: str = "en", goals: dict[str, dict] | None = 
     def cite(value: Value, direction: str, prop: str, other: dict) -> Value:
         """Give value the references of its statement (iri prop other, or other prop iri)."""
         key = (direction, prop, _term_key(other))
-        if other["type"] == "bnode" or key in stated.asserted:
+        if prop in PROVENANCE and direction == "in":    # "X is derived from this document": the document
+            value.refs = refs.of(iri) if iri not in documents else refs.of_document(iri)
+        elif other["type"] == "bnode" or key in stated.asserted:
             speaker = iri if direction == "out" else other["value"]
             value.refs = refs.of(speaker, identifier=prop in IDENTIFIER_PROPERTIES)
         elif key in stated.inferred:
@@ -688,9 +690,17 @@ class _References:
         return info.get("file", {}).get("value", default_label(doc)), None
 
     def of(self, speaker: str, identifier: bool = False) -> list[int]:
+        """The documents of what speaker states: its prov:wasDerivedFrom, or for an identifier its
+        dcterms:source; failing the one, the other; a source document states its own facts."""
         facts = self.about.get(speaker, {})
-        chosen = facts.get("source") if identifier and facts.get("source") else facts.get("doc", set())
+        docs, sources = facts.get("doc", set()), facts.get("source", set())
+        chosen = (sources or docs) if identifier else (docs or sources)
+        if not chosen and speaker in self.documents:
+            chosen = {speaker}
         return sorted(self._number(d) for d in sorted(chosen))
+
+    def of_document(self, doc: str) -> list[int]:
+        return [self._number(doc)]
 
     def of_all(self, speakers) -> list[int]:
         return sorted({n for s in speakers for n in self.of(s)})
