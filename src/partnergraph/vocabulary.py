@@ -62,6 +62,7 @@ class Term:
     range: list[Ref] = field(default_factory=list)
     inverse: list[Ref] = field(default_factory=list)
     usage: int = 0
+    inverse_labels: dict[str, str] = field(default_factory=dict)   # pg:inverseLabel, by language
 
 
 @dataclass
@@ -98,6 +99,7 @@ def ontology_doc(graph, base: str, lang: str = "en", class_counts: dict[str, int
         iri = str(subject)
         t = Term(iri, iri[len(iris.ONTOLOGY_NS):], kinds, _texts(g, subject, RDFS + "label"),
                  _texts(g, subject, RDFS + "comment"))
+        t.inverse_labels = _texts(g, subject, iris.ONTOLOGY_NS + "inverseLabel")
         for prop, target in ((RDFS + "subClassOf", t.parents), (RDFS + "subPropertyOf", t.parents),
                              (RDFS + "domain", t.domain), (RDFS + "range", t.range), (OWL + "inverseOf", t.inverse)):
             for value in g.objects(subject, rdflib.URIRef(prop)):

@@ -8,8 +8,9 @@ import re
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from .. import charts, dashboard, iris, rq
+from ..citation import citation
 from ..charts import text_colour
-from ..describe import PG, describe, exists, format_number, resource_graph, sdg_goals
+from ..describe import PG, describe, exists, format_number, inverse_labels, resource_graph, sdg_goals, source_documents
 from ..sparql import formats
 from ..sparql.executor import QueryError
 from ..vocabulary import named_graph as graph_bytes
@@ -86,14 +87,18 @@ def page(rest: str):
     return resource_page(iri, rest)
 
 
-def resource_page(iri: str, data_path: str | None, extra: dict | None = None):
+def resource_page(iri: str, data_path: str | None, extra: dict | None = None, listed: frozenset = frozenset()):
+    """listed: IRIs the page shows in a section of its own, left out of its incoming links."""
     graph = graph_of()
     lang = current_lang()
-    description = describe(graph, iri, lang, goals())
+    inverses = app_cache("inverse-labels", lambda: inverse_labels(graph))
+    documents = app_cache("source-documents", lambda: source_documents(graph))
+    description = describe(graph, iri, lang, goals(), inverses=inverses, exclude=listed, documents=documents)
     links = alternate_links(data_path) if data_path else []
     jsonld = script_json(resource_graph(graph, iri, "jsonld"))
     html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
-                           goal_colours=goals(), **(extra or {}))
+                           goal_colours=goals(), cite=citation(iri, description.labels or {"": description.label}),
+                           **(extra or {}))
     response = Response(html, content_type="text/html; charset=utf-8")
     if links:
         response.headers["Link"] = link_header(links)
@@ -121,8 +126,9 @@ def sdg(code: str):
                                  key=lambda item: item["label"].casefold())
                     for kind, resources in linked.items()}
     targets = dashboard.sdg_targets(graph, iri) if "." not in code else []
+    shown = frozenset([p["iri"] for p in listed] + [r["iri"] for items in linked_items.values() for r in items])
     return resource_page(iri, None, {"sdg_code": code, "sdg_goal": goal, "sdg_projects": listed,
-                                     "sdg_linked": linked_items, "sdg_targets": targets})
+                                     "sdg_linked": linked_items, "sdg_targets": targets}, listed=shown)
 
 
 @bp.route("/graph/<path:name>")
