@@ -114,7 +114,7 @@ UN_SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron
 def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str, int]):
     """An rdflib Graph describing the dataset; site is the serving root URL (http://host/)."""
     import rdflib
-    from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
     void, dcat = rdflib.Namespace(VOID), rdflib.Namespace(DCAT)
     g = rdflib.Graph()
@@ -145,6 +145,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, FOAF.name, rdflib.Literal("The partnergraph project")))
     g.add((ds, FOAF.homepage, rdflib.URIRef(site)))
+    g.add((ds, RDFS.seeAlso, rdflib.URIRef(site + "catalog")))   # the DCAT-AP catalogue for data portals
     g.add((ds, void.uriSpace, rdflib.Literal(base + "id/")))
     g.add((ds, void.sparqlEndpoint, rdflib.URIRef(site + "sparql")))
     g.add((ds, void.rootResource, rdflib.URIRef(base + "id/country/sweden")))
@@ -197,7 +198,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((un, DCTERMS.title, rdflib.Literal("A Knowledge Organization System for the United Nations Sustainable "
                                              "Development Goals", lang="en")))
     g.add((un, DCTERMS.bibliographicCitation, rdflib.Literal(UN_SDG_CITATION)))
-    from .web.alignment import EXPORTS, export_bytes
+    from .alignment import EXPORTS, export_bytes
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
         url = rdflib.URIRef(site + "alignment/" + filename)
