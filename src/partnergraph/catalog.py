@@ -109,13 +109,13 @@ def years(graph) -> tuple[int, int] | None:
 def file_dates(graph) -> tuple[dt.date, dt.date] | None:
     """The oldest and newest modification dates (UTC) of the data files the graph was built
     from; None for a store directory or an endpoint, whose files are not known here."""
-    from .rdffiles import rdf_files
+    from .rdffiles import ValidationSetupError, rdf_files
     args = getattr(graph, "build_args", {}) or {}
     if args.get("store"):
         return None
     try:
         stamps = [p.stat().st_mtime for p in rdf_files(args.get("data") or ["data"])]
-    except (OSError, ValueError):
+    except (OSError, ValidationSetupError):
         return None
     if not stamps:
         return None
@@ -138,13 +138,14 @@ def _template(path: Path, root: str, replacements: Mapping[str, str]):
     return [tuple(fix(t) for t in triple) for triple in parsed]
 
 
-def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] = (),
+def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] | None = (),
           services_root: str | None = None):
     """The catalogue as an rdflib Graph.
 
     site: the absolute root URL the catalogue, dumps and alignment files are served under.
     dumps: a dataset.Dumps (their byte sizes). routes: the application's URL rules; a data service
-    is described only when its endpoint's route is among them. services_root: where the services
+    is described only when its endpoint's route is among them (None: every service, for checking).
+    services_root: where the services
     answer (default: site; the static export points it at a live server)."""
     import rdflib
     from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
@@ -170,7 +171,8 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] =
     service_triples = _template(SERVICES_TEMPLATE, services_root, replacements)
     services = {s for s, p, o in service_triples if p == RDF.type and o == dcat.DataService}
     endpoint = {s: o for s, p, o in service_triples if p == dcat.endpointURL}
-    absent = {s for s in services if "/" + str(endpoint[s])[len(services_root):] not in routes}
+    absent = set() if routes is None else {s for s in services
+                                           if "/" + str(endpoint[s])[len(services_root):] not in routes}
     access = {s: o for s, p, o in service_triples if p == dcat.accessService}
     dropped = absent | {d for d, s in access.items() if s in absent}
     for triple in service_triples:
@@ -410,3 +412,21 @@ def check(g, config: Mapping, shapes_dir: Path | None = None) -> CatalogReport:
         report.shapes_note = (f"The DCAT-AP 3.0.0 shapes ({', '.join(SHAPE_FILES)}) are not in {shapes_dir}: "
                               "only the harvesting rules were checked (give --shapes-dir).")
     return report
+
+
+def validate_catalog(paths, site: str | None = None, shapes_dir: Path | None = None,
+                     environ: Mapping[str, str] | None = None) -> CatalogReport:
+    """`partnergraph validate --catalog`: the catalogue of the data in paths, as it would be served
+    at site (default: the base IRI), with the settings from the environment, checked. Data that
+    does not validate raises graph.DataRejected: its catalogue would describe data nobody should load."""
+    from . import settings
+    from .dataset import Dumps
+    from .graph import PartnerGraph
+    config = settings.resolve({}, environ)
+    graph = PartnerGraph.build(data=list(paths) or config["DATA_DIRS"], ontology_dir=config["ONTOLOGY_DIR"],
+                               queries_dir=config["QUERIES_DIR"], validate=True, base=config["BASE_IRI"])
+    try:
+        g = build(graph, config, site or config["BASE_IRI"], Dumps(graph, config["BASE_IRI"]), routes=None)
+    finally:
+        graph.close()
+    return check(g, config, shapes_dir)
