@@ -12,6 +12,7 @@ Layout of DIR (English pages at the top, Swedish pages under sv/, language-neutr
     ontology/index.html, ontology.{ttl,jsonld,nt,rdf}            (shapes/ likewise)
     queries/index.html, queries/{name}/index.html, queries/{name}.{srj,srx,csv,tsv,...}
     .well-known/void/index.html, .well-known/void.{ttl,jsonld,rdf,nt}
+    catalog.{rdf,ttl,jsonld,nt}         the DCAT-AP catalogue for data portals (absolute IRIs)
     dumps/index.html, dumps/partnergraph.{ttl,nt.gz,jsonld,nq.gz}
     graph/{name}.ttl                    the named graphs
     static/..., sdg-colours.css         stylesheets and scripts
@@ -132,6 +133,9 @@ def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) ->
             ext = formats.by_name(fmt, "graph").extension
             return _file(f"{path.lstrip('/')}.{ext}", path, (("format", fmt),))
         return _page(path, lang)
+    if path == "/catalog":
+        ext = formats.by_name(fmt or "rdfxml", "graph").extension
+        return _file(f"catalog.{ext}", path, (("format", fmt or "rdfxml"),))
     if path.startswith("/dumps/") and path != "/dumps/":
         return _file(path.lstrip("/"), path)
     if path.startswith("/graph/"):
@@ -235,6 +239,7 @@ def seed_urls(app) -> list[str]:
         urls.append(path)
         urls.extend(f"{path}?format={f.name}" for f in formats.GRAPH_FORMATS)
     urls.extend(f"/dumps/{d.filename}" for d in DUMP_FORMATS)
+    urls.extend(f"/catalog?format={f.name}" for f in formats.GRAPH_FORMATS)
     urls.extend(f"/class/{name}" for name in DASHBOARD_CLASSES)
     urls.extend(f"/sdg/{n}" for n in range(1, 18))
     urls.extend(f"/queries/{name}" for name in sorted(graph.queries))
@@ -287,6 +292,8 @@ def export_site(app, out_dir, progress: Progress | None = None, *, langs=LANGS, 
             body = note_page(target.note, target.lang or "en", target.link, explicit_index, langs).encode("utf-8")
         elif target.path == "/.well-known/void" and not target.html:
             body = void_bytes(app, dict(target.query).get("format", "turtle"), base_url, live_url)
+        elif target.path == "/catalog":
+            body = catalog_bytes(app, dict(target.query)["format"], base_url, live_url)
         else:
             response = client.get(target.path, query_string=list(target.query), headers=list(target.headers))
             if response.status_code != 200:
@@ -381,6 +388,21 @@ def void_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -
     return out.serialize(format=rdflib_format, encoding="utf-8")
 
 
+def catalog_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -> bytes:
+    """The DCAT-AP catalogue, as the live server builds it. Data portals need absolute IRIs: they
+    are under base_url, or else the dataset's base IRI (which the host answers for). A static host
+    has no data services: they are described only when live_url names a server that has them."""
+    from . import catalog, dataset
+    from .web.context import app_cache, graph_of
+    graph = graph_of(app)
+    base = app.config["BASE_IRI"]
+    with app.app_context():
+        dumps = app_cache("dumps", lambda: dataset.Dumps(graph, base), app)
+    routes = {rule.rule for rule in app.url_map.iter_rules()} if live_url else ()
+    g = catalog.build(graph, app.config, base_url or base, dumps, routes=routes, services_root=live_url)
+    return catalog.serialize(g, formats.by_name(fmt_name, "graph").name)
+
+
 # -- pages for what a static host cannot do -----------------------------------------------------------
 
 _NOTES = {
@@ -433,6 +455,7 @@ NGINX_CONF = r"""# partnergraph static site: nginx snippet (written by `partnerg
 #   /.well-known/void          303 to .well-known/void/ (HTML) or .well-known/void.ttl (RDF)
 #   /ontology, /shapes         RDF clients get ontology.ttl / shapes.ttl
 #   /graph/{name}              the named graph as Turtle
+#   /catalog                   303 to catalog.rdf (or .ttl, .jsonld, .nt by Accept): the DCAT-AP catalogue
 #   media types for .ttl .jsonld .nt .rdf .nq and the gzipped dumps
 
 absolute_redirect off;
@@ -469,6 +492,15 @@ location ~ ^(?<pg_base>.*/)(?<pg_doc>ontology|shapes|\.well-known/void)$ {
     return 303 ${pg_base}$pg_target;
 }
 
+location ~ ^(?<pg_base>.*/)catalog$ {
+    add_header Vary Accept always;
+    set $pg_target catalog.rdf;
+    if ($http_accept ~* "application/n-triples") { set $pg_target catalog.nt; }
+    if ($http_accept ~* "application/ld\+json") { set $pg_target catalog.jsonld; }
+    if ($http_accept ~* "text/turtle") { set $pg_target catalog.ttl; }
+    return 303 ${pg_base}$pg_target;
+}
+
 location ~ ^(?<pg_base>.*/)graph/(?<pg_graph>[A-Za-z0-9_-]+)$ {
     return 303 ${pg_base}graph/$pg_graph.ttl;
 }
@@ -495,6 +527,7 @@ HTACCESS = r"""# partnergraph static site: Apache configuration (written by `par
 #                              browsers) or data/{kind}/{slug}.{ttl,jsonld,nt,rdf} by Accept; Vary: Accept
 #   /id/{kind}/{slug}.ttl      303 to that data file
 #   /.well-known/void, /ontology, /shapes   RDF clients get the .ttl (.rdf, .jsonld, .nt) file
+#   /catalog                   303 to catalog.rdf (or .ttl, .jsonld, .nt by Accept): the DCAT-AP catalogue
 #   media types for .ttl .jsonld .nt .rdf .nq and the gzipped dumps
 
 Options -MultiViews
@@ -555,6 +588,15 @@ RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.nt [R=303,L,E
 RewriteCond %{HTTP_ACCEPT} application/rdf\+xml [NC]
 RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.rdf [R=303,L,E=PG_VARY:1]
 RewriteRule ^(ontology|shapes|\.well-known/void)$ %{ENV:PG_BASE}$1.ttl [R=303,L,E=PG_VARY:1]
+
+# /catalog: the DCAT-AP catalogue, RDF/XML unless Turtle, JSON-LD or N-Triples is asked for
+RewriteCond %{HTTP_ACCEPT} text/turtle [NC]
+RewriteRule ^catalog$ %{ENV:PG_BASE}catalog.ttl [R=303,L,E=PG_VARY:1]
+RewriteCond %{HTTP_ACCEPT} application/ld\+json [NC]
+RewriteRule ^catalog$ %{ENV:PG_BASE}catalog.jsonld [R=303,L,E=PG_VARY:1]
+RewriteCond %{HTTP_ACCEPT} application/n-triples [NC]
+RewriteRule ^catalog$ %{ENV:PG_BASE}catalog.nt [R=303,L,E=PG_VARY:1]
+RewriteRule ^catalog$ %{ENV:PG_BASE}catalog.rdf [R=303,L,E=PG_VARY:1]
 
 # /graph/{name}: the named graph in Turtle
 RewriteRule ^graph/([A-Za-z0-9_-]+)$ %{ENV:PG_BASE}graph/$1.ttl [R=303,L]
