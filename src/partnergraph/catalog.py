@@ -186,21 +186,21 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
 
     # the downloads: every dump and every alignment export
     sizes = dumps.sizes()
-    downloads = [(f"dumps/{d.filename}", d.media_type, d.gzip, d.title, sizes[d.filename]) for d in DUMP_FORMATS]
+    downloads = [(f"dumps/{d.filename}", d.media_type, d.gzip, d.title, sizes[d.filename],
+                  {lang: text.format(title=d.title) for lang, text in DUMP_DESCRIPTIONS.items()})
+                 for d in DUMP_FORMATS]
     for filename, (_, fmt_name, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
-        downloads.append((f"alignment/{filename}", formats.BY_NAME[fmt_name].media_type, False, title, len(body)))
-    for path, media_type, gzipped, title, size in downloads:
+        downloads.append((f"alignment/{filename}", formats.BY_NAME[fmt_name].media_type, False, title, len(body),
+                          {"en": title}))
+    for path, media_type, gzipped, title, size, descriptions in downloads:
         url = rdflib.URIRef(site + path)
         dist = rdflib.URIRef(site + path + "#distribution")
         g.add((ds, dcat.distribution, dist))
         g.add((dist, RDF.type, dcat.Distribution))
         g.add((dist, DCTERMS.title, rdflib.Literal(title, lang="en")))
-        for lang, text in DUMP_DESCRIPTIONS.items():
-            if path.startswith("dumps/"):
-                g.add((dist, DCTERMS.description, rdflib.Literal(text.format(title=title), lang=lang)))
-        if path.startswith("alignment/"):
-            g.add((dist, DCTERMS.description, rdflib.Literal(title, lang="en")))
+        for lang, text in descriptions.items():
+            g.add((dist, DCTERMS.description, rdflib.Literal(text, lang=lang)))
         g.add((dist, dcat.accessURL, url))
         g.add((dist, dcat.downloadURL, url))
         media = rdflib.URIRef(IANA + media_type)

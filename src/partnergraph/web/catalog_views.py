@@ -3,6 +3,8 @@ asks for Turtle, JSON-LD or N-Triples; the dashboard, VoID and the downloads poi
 `Link` header."""
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, current_app, request
 
 from .. import catalog, dataset
@@ -16,6 +18,8 @@ bp = Blueprint("catalog", __name__)
 # what Sveriges dataportal harvests; a client that states no preference gets it
 DEFAULT_FORMAT = formats.BY_NAME["rdfxml"]
 LINKED_FROM = ("pages.index", "site.void", "site.dumps_index")
+KEPT = 16          # catalogues kept per graph generation, by (root URL, format)
+_lock = threading.Lock()
 
 
 def catalog_format() -> formats.Format:
@@ -34,23 +38,33 @@ def catalog_format() -> formats.Format:
                             + ", ".join(f.media_type for f in formats.GRAPH_FORMATS) + ".")
 
 
-def catalog_graph(site: str):
-    """The catalogue for this server's root URL, built once per graph generation."""
+def catalog_body(site: str, fmt: formats.Format) -> bytes:
+    """The catalogue for this server's root URL in one format, kept per graph generation. The root
+    comes from the request's Host, so only the last few are kept: a client cannot fill memory."""
     routes = frozenset(rule.rule for rule in current_app.url_map.iter_rules())
     # the dumps first: app_cache's lock is not re-entrant, so no cached value builds another
     dumps = app_cache("dumps", lambda: dataset.Dumps(graph_of(), base_iri()))
-    return app_cache(f"catalog {site}", lambda: catalog.build(graph_of(), current_app.config, site, dumps,
-                                                              routes=routes))
+    kept = app_cache("catalog", dict)
+    with _lock:
+        body = kept.get((site, fmt.name))
+    if body is None:
+        g = catalog.build(graph_of(), current_app.config, site, dumps, routes=routes)
+        body = catalog.serialize(g, fmt.name)
+        with _lock:
+            while len(kept) >= KEPT:
+                kept.pop(next(iter(kept)))
+            kept[(site, fmt.name)] = body
+    return body
 
 
 @bp.route("/catalog")
 def catalogue():
     chosen = catalog_format()
     try:
-        g = catalog_graph(request.url_root)
+        body = catalog_body(request.url_root, chosen)
     except catalog.CatalogError as err:
         raise PartnergraphError(500, f"The catalogue could not be built: {err}") from None
-    response = rdf_response(catalog.serialize(g, chosen.name), chosen)
+    response = rdf_response(body, chosen)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.add_etag()
     response = with_links(response, format_links("/catalog"))
