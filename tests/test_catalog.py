@@ -343,4 +343,6 @@ def test_export_writes_the_same_catalogue(graph):
     assert export.target_for("/catalog", "en").out == "catalog.rdf"
     assert export.target_for("/catalog?format=turtle", "en").out == "catalog.ttl"
     assert "catalog.rdf" in export.NGINX_CONF and "catalog.rdf" in export.HTACCESS
+    void = rdflib.Graph().parse(data=export.void_bytes(app, "turtle", site, None), format="turtle")
+    assert (DATASET, RDFS.seeAlso, rdflib.URIRef(site + "catalog.rdf")) in void
 

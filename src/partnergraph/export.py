@@ -378,6 +378,8 @@ def void_bytes(app, fmt_name: str, base_url: str | None, live_url: str | None) -
             rest = str(term)[len(PLACEHOLDER_SITE):]
             if rest.startswith("sparql"):
                 return rdflib.URIRef(live + rest) if live else None
+            if rest == "catalog":       # a plain static host has no /catalog, only its files
+                rest = "catalog.rdf"
             return rdflib.URIRef(site + rest)
         return term
     for triple in g:
