@@ -145,8 +145,8 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     site: the absolute root URL the catalogue, dumps and alignment files are served under.
     dumps: a dataset.Dumps (their byte sizes). routes: the application's URL rules; a data service
     is described only when its endpoint's route is among them (None: every service, for checking).
-    services_root: where the services
-    answer (default: site; the static export points it at a live server)."""
+    services_root: where the services answer (default: site; the static export points it at a
+    live server)."""
     import rdflib
     from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
