@@ -36,6 +36,7 @@ STABLE = "http://publications.europa.eu/resource/authority/planned-availability/
 IANA = "https://www.iana.org/assignments/media-types/"
 DATAPORTAL_ORGANISATION = "http://dataportal.se/organisation/SE"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 GEONAMES = "https://sws.geonames.org/"
 # The EU's file-type authority table, by the IANA media type of our files.
 EU_FILE_TYPES = {
@@ -148,7 +149,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     services_root: where the services answer (default: site; the static export points it at a
     live server)."""
     import rdflib
-    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
     site = site.rstrip("/") + "/"
     services_root = (services_root or site).rstrip("/") + "/"
@@ -207,10 +208,10 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         g.add((dist, dcat.mediaType, media))
         g.add((media, RDF.type, DCTERMS.MediaType))
         if media_type in EU_FILE_TYPES:
-            file_type = rdflib.URIRef("http://publications.europa.eu/resource/authority/file-type/"
-                                      + EU_FILE_TYPES[media_type])
+            file_type = rdflib.URIRef(EU_FILE_TYPE + EU_FILE_TYPES[media_type])
             g.add((dist, DCTERMS["format"], file_type))
             g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+            g.add((file_type, SKOS.inScheme, rdflib.URIRef(EU_FILE_TYPE.rstrip("/"))))
         if gzipped:
             gz = rdflib.URIRef(IANA + "application/gzip")
             g.add((dist, dcat.compressFormat, gz))
@@ -227,6 +228,8 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         g.add((ds, DCTERMS.spatial, where))
         g.add((catalog, DCTERMS.spatial, where))
         g.add((where, RDF.type, DCTERMS.Location))
+        if place.iri.startswith(EU_COUNTRY):
+            g.add((where, SKOS.inScheme, rdflib.URIRef(EU_COUNTRY.rstrip("/"))))
         for lang, label in place.labels.items():
             g.add((where, RDFS.label, rdflib.Literal(label, lang=lang or None)))
     span = years(graph)
