@@ -80,12 +80,28 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
               help="SHACL engine: turbo (pyshacl-turbo over a pyoxigraph store, fast), pyshacl (the reference), "
                    "auto (turbo when installed).")
-def validate(paths, ontology, shapes, fmt, engine) -> None:
+@click.option("--catalog", is_flag=True, help="Check the DCAT-AP catalogue (/catalog) instead: the settings it "
+              "lacks, Sveriges dataportal's harvesting rules and the DCAT-AP 3.0.0 shapes.")
+@click.option("--site", metavar="URL", help="With --catalog: the root URL the catalogue is served from "
+              "(default: the base IRI).")
+@click.option("--shapes-dir", type=click.Path(file_okay=False), help="With --catalog: the DCAT-AP 3.0.0 shapes "
+              "(default: ../shared/vocab/dcat-ap-3.0.0 beside the checkout).")
+def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) -> None:
     """Check the syntax and the SHACL shapes of data files (default: ./data).
 
     Exit status: 0 when everything conforms, 1 on syntax errors or violations, 2 when the
     check could not run. Data files are never changed.
     """
+    if catalog:
+        from .catalog import CatalogError, validate_catalog  # start-up: rdflib only to check the catalogue
+        try:
+            report = validate_catalog(paths, site, shapes_dir)
+        except (CatalogError, ValueError, ValidationSetupError) as err:
+            _fail(str(err), 2)
+        except DataRejected as err:
+            _fail(f"the data does not validate:\n{err}", 1)
+        click.echo(report.to_text())
+        sys.exit(report.exit_code)
     try:
         from .validate import validate_paths  # start-up: rdflib and pySHACL only to validate
         report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)

@@ -103,7 +103,7 @@ UN_SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron
 def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str, int]):
     """An rdflib Graph describing the dataset; site is the serving root URL (http://host/)."""
     import rdflib
-    from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
     void, dcat = rdflib.Namespace(VOID), rdflib.Namespace(DCAT)
     g = rdflib.Graph()
@@ -134,6 +134,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, FOAF.name, rdflib.Literal("The partnergraph project")))
     g.add((ds, FOAF.homepage, rdflib.URIRef(site)))
+    g.add((ds, RDFS.seeAlso, rdflib.URIRef(site + "catalog")))   # the DCAT-AP catalogue for data portals
     g.add((ds, void.uriSpace, rdflib.Literal(base + "id/")))
     g.add((ds, void.sparqlEndpoint, rdflib.URIRef(site + "sparql")))
     g.add((ds, void.rootResource, rdflib.URIRef(base + "id/country/sweden")))

@@ -12,6 +12,7 @@ Layout of DIR (English pages at the top, Swedish pages under sv/, language-neutr
     ontology/index.html, ontology.{ttl,jsonld,nt,rdf}            (shapes/ likewise)
     queries/index.html, queries/{name}/index.html, queries/{name}.{srj,srx,csv,tsv,...}
     .well-known/void/index.html, .well-known/void.{ttl,jsonld,rdf,nt}
+    catalog.{rdf,ttl,jsonld,nt}         the DCAT-AP catalogue for data portals (absolute IRIs)
     dumps/index.html, dumps/partnergraph.{ttl,nt.gz,jsonld,nq.gz}
     graph/{name}.ttl                    the named graphs
     static/..., sdg-colours.css         stylesheets and scripts
@@ -40,7 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jinja2
 
-from . import dashboard, dataset, rq
+from . import catalog, dashboard, dataset, rq
 from .sparql import formats
 
 LANGS = ("en", "sv")
@@ -137,6 +138,9 @@ def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) ->
             ext = formats.by_name(fmt, "graph").extension
             return _file(f"{path.lstrip('/')}.{ext}", path, (("format", fmt),))
         return _page(path, lang)
+    if path == "/catalog":
+        ext = formats.by_name(fmt or "rdfxml", "graph").extension
+        return _file(f"catalog.{ext}", path, (("format", fmt or "rdfxml"),))
     if path.startswith("/dumps/") and path != "/dumps/":
         return _file(path.lstrip("/"), path)
     if path.startswith("/graph/"):
@@ -234,6 +238,7 @@ def seed_urls(app, graph) -> list[str]:
         urls.append(path)
         urls.extend(f"{path}?format={f.name}" for f in formats.GRAPH_FORMATS)
     urls.extend(f"/dumps/{d.filename}" for d in dataset.DUMP_FORMATS)
+    urls.extend(f"/catalog?format={f.name}" for f in formats.GRAPH_FORMATS)
     urls.extend(f"/class/{name}" for name in dashboard.DASHBOARD_CLASSES)
     urls.extend(f"/sdg/{n}" for n in range(1, 18))
     urls.extend(f"/queries/{name}" for name in sorted(graph.queries))
@@ -285,6 +290,8 @@ def export_site(app, graph, out_dir, progress: Progress | None = None, *, langs=
             body = note_page(target.note, target.lang or "en", target.link, explicit_index, langs).encode("utf-8")
         elif target.path == "/.well-known/void" and not target.html:
             body = void_bytes(app, graph, dict(target.query).get("format", "turtle"), base_url, live_url)
+        elif target.path == "/catalog":
+            body = catalog_bytes(app, graph, dict(target.query)["format"], base_url, live_url)
         else:
             response = client.get(target.path, query_string=list(target.query), headers=list(target.headers))
             if response.status_code != 200:
@@ -363,6 +370,8 @@ def void_bytes(app, graph, fmt_name: str, base_url: str | None, live_url: str | 
             rest = str(term)[len(PLACEHOLDER_SITE):]
             if rest.startswith("sparql"):
                 return rdflib.URIRef(live + rest) if live else None
+            if rest == "catalog":       # a plain static host has no /catalog, only its files
+                rest = "catalog.rdf"
             return rdflib.URIRef(site + rest)
         return term
     for triple in g:
@@ -370,6 +379,17 @@ def void_bytes(app, graph, fmt_name: str, base_url: str | None, live_url: str | 
         if None not in fixed:
             out.add(fixed)
     return out.serialize(format=fmt.rdflib, encoding="utf-8")
+
+
+def catalog_bytes(app, graph, fmt_name: str, base_url: str | None, live_url: str | None) -> bytes:
+    """The DCAT-AP catalogue, as the live server builds it. Data portals need absolute IRIs: they
+    are under base_url, or else the dataset's base IRI (which the host answers for). A static host
+    has no data services: they are described only when live_url names a server that has them."""
+    base = app.config["BASE_IRI"]
+    dumps = dataset.Dumps(graph, base)
+    routes = {rule.rule for rule in app.url_map.iter_rules()} if live_url else ()
+    g = catalog.build(graph, app.config, base_url or base, dumps, routes=routes, services_root=live_url)
+    return catalog.serialize(g, formats.by_name(fmt_name, "graph").name)
 
 
 # -- pages for what a static host cannot do -----------------------------------------------------------

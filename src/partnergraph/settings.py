@@ -27,6 +27,29 @@ def _list(text: str) -> list[str]:
     return [item.strip() for item in str(text).replace("\n", ",").split(",") if item.strip()]
 
 
+def _org_number(text: str) -> str:
+    """A Swedish organisation number: ten digits (written NNNNNN-NNNN or without the hyphen), the
+    last one the Luhn check digit. Returned without the hyphen, as Sveriges dataportal writes it."""
+    raw = str(text).strip()
+    digits = raw.replace("-", "", 1) if len(raw) == 11 and raw[6] == "-" else raw
+    if not raw:
+        return ""
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"setting PUBLISHER_ORG_NUMBER must be ten digits (NNNNNN-NNNN), not {raw!r}")
+    total = sum(d if i % 2 else (d * 2 if d < 5 else d * 2 - 9) for i, d in enumerate(map(int, digits)))
+    if total % 10:
+        raise ValueError(f"setting PUBLISHER_ORG_NUMBER {raw!r} fails its check digit (Luhn): a typo?")
+    return digits
+
+
+def _email(text: str) -> str:
+    raw = str(text).strip()
+    local, at, domain = raw.rpartition("@")
+    if raw and (not at or not local or "." not in domain or any(c.isspace() or c in "<>\"" for c in raw)):
+        raise ValueError(f"setting CONTACT_EMAIL must be an e-mail address (name@host.example), not {raw!r}")
+    return raw
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_IRI", "https://w3id.org/partnergraph/", str,
             "Base IRI of the dataset; resources are {BASE_IRI}id/{kind}/{slug}."),
@@ -66,6 +89,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CORS_ORIGINS", "*", str, "Value of Access-Control-Allow-Origin (never with credentials)."),
     Setting("ACCESS_LOG", True, _bool, "Write one access-log line per request to stderr."),
     Setting("DEFAULT_LANG", "en", str, "Page language when the reader's Accept-Language says nothing (en or sv)."),
+    Setting("PUBLISHER_NAME", "", str,
+            "Name of the organisation that publishes the data, as data portals show it (the publisher in "
+            "/catalog). Empty: the catalogue names the publisher as whoever runs the server's host."),
+    Setting("PUBLISHER_ORG_NUMBER", "", _org_number,
+            "The publisher's Swedish organisation number (NNNNNN-NNNN): the publisher in /catalog becomes "
+            "http://dataportal.se/organisation/SE<number>, as Sveriges dataportal identifies it. Empty: an "
+            "IRI under the server."),
+    Setting("CONTACT_EMAIL", "", _email,
+            "E-mail address of the catalogue's contact point (/catalog). Empty: no contact point."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
