@@ -147,9 +147,11 @@ class Fragment:
 
 
 def fetch(graph, pattern: Pattern, page: int = 1, page_size: int = PAGE_SIZE) -> Fragment:
-    """One page of the fragment and the estimate of its size. Raises the graph's QueryError."""
+    """One page of the fragment and the estimate of its size. Raises the graph's QueryError.
+    Pages of a remote store are sorted; the embedded store's own order is stable (see the .rq)."""
     row = pattern.row()
-    text = rq.load("fragment-triples").replace("$row", row) + f"\nLIMIT {page_size + 1} OFFSET {(page - 1) * page_size}\n"
+    query = "fragment-triples-sorted" if getattr(graph, "endpoint", None) else "fragment-triples"
+    text = rq.load(query).replace("$row", row) + f"\nLIMIT {page_size + 1} OFFSET {(page - 1) * page_size}\n"
     rows = graph.select(text)
     triples = [(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in rows]
     counted = graph.select(rq.load("fragment-count").replace("$row", row))

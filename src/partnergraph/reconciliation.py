@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from . import __version__, iris, rq
 from .describe import DCT, FOAF, RDFS, SKOS, default_label, pick_label
 from .reconcile import Candidate, Matcher, decide, key
@@ -37,6 +39,7 @@ MAX_BATCH = 100          # queries in one request (OpenRefine sends 10 at a time
 MAX_EXTEND_IDS = 500
 MAX_EXTEND_PROPERTIES = 50
 MAX_QUERY_CHARS = 500
+MAX_PROPERTIES = 10      # property constraints in one query
 PREVIEW_SIZE = (400, 160)
 
 
@@ -143,7 +146,6 @@ def manifest(root: str, base: str, lang: str = "en") -> dict:
         "name": "partnergraph: Swedish municipalities' international partnerships",
         "identifierSpace": base + "id/",
         "schemaSpace": PG,
-        "documentation": root + "reconcile",
         "serviceVersion": __version__,
         "defaultTypes": [{"id": iri, "name": name} for name, iri in DEFAULT_TYPES],
         "view": {"url": "{{id}}"},
@@ -251,8 +253,10 @@ def reconcile_one(graph, index: Index, query: Any, lang: str = "en", where: str 
             if not any(t in index.types.get(candidate.iri, set()) for t in types):
                 candidate.score = round(candidate.score * 0.8, 1)
     if constraints:
+        subjects = [c.iri for c in ranked]
+        values = {prop: values_of(graph, subjects, prop) for prop, _ in constraints}
         for candidate in ranked:
-            _score_properties(graph, index, candidate, constraints)
+            _score_properties(candidate, index, constraints, values)
     ranked.sort(key=lambda c: (-c.score, c.iri))
     decide(ranked)
     return [_result(index, c, lang) for c in ranked[:limit]]
@@ -263,6 +267,8 @@ def _constraints(value: Any, where: str) -> list[tuple[str, list[Any]]]:
         return []
     if not isinstance(value, list):
         raise ReconcileError(f"{where}: 'properties' must be a list of {{\"pid\": ..., \"v\": ...}}")
+    if len(value) > MAX_PROPERTIES:
+        raise ReconcileError(f"{where}: {len(value)} properties; the limit is {MAX_PROPERTIES}")
     out = []
     for position, item in enumerate(value):
         here = f"{where}, property {position + 1}"
@@ -278,9 +284,21 @@ def _constraints(value: Any, where: str) -> list[tuple[str, list[Any]]]:
     return out
 
 
-def values_of(graph, iri: str, prop: str) -> list[dict]:
-    """The values of one property of one resource, as SPARQL JSON terms."""
-    return [row["o"] for row in graph.select(rq.load("reconcile-values"), {"s": ("iri", iri), "p": ("iri", prop)})]
+def values_of(graph, subjects: list[str], prop: str) -> dict[str, list[dict]]:
+    """The values of one property of many resources (SPARQL JSON terms by resource), in one
+    query; a string that is not an IRI has none."""
+    nodes = []
+    for iri in dict.fromkeys(subjects):
+        try:
+            nodes.append(str(NamedNode(iri)))
+        except ValueError:
+            continue
+    found: dict[str, list[dict]] = {iri: [] for iri in subjects}
+    for start in range(0, len(nodes), 200):
+        text = rq.load("reconcile-values").replace("$subjects", " ".join(nodes[start:start + 200]))
+        for row in graph.select(text, {"p": ("iri", prop)}):
+            found.setdefault(row["s"]["value"], []).append(row["o"])
+    return found
 
 
 def _agrees(index: Index, term: dict, wanted: Any) -> bool:
@@ -298,10 +316,10 @@ def _agrees(index: Index, term: dict, wanted: Any) -> bool:
     return key(term["value"]) == key(wanted)
 
 
-def _score_properties(graph, index: Index, candidate: Candidate, constraints) -> None:
+def _score_properties(candidate: Candidate, index: Index, constraints, values: dict) -> None:
     agreed = 0
     for prop, wanted in constraints:
-        terms = values_of(graph, candidate.iri, prop)
+        terms = values[prop].get(candidate.iri, [])
         ok = any(_agrees(index, term, w) for term in terms for w in wanted)
         candidate.features[f"property:{compact(prop)}"] = ok
         agreed += ok
@@ -480,13 +498,13 @@ def extend(graph, index: Index, request: Any, lang: str = "en") -> dict:
             raise ReconcileError(f"extend: the limit of property {prop['id']!r} must be a number") from None
         wanted.append((prop["id"], expand(prop["id"], "extend: property"), max(cap, 0)))
     meta = [{"id": given, "name": index.term_name(iri, index.properties, lang)} for given, iri, _ in wanted]
+    subjects = {given_id: iris.normalise_sdg_iri(given_id.strip()) for given_id in ids}
+    values = {prop: values_of(graph, list(subjects.values()), prop) for _, prop, _ in wanted}
     rows: dict[str, dict[str, list]] = {}
-    for given_id in ids:
-        iri = iris.normalise_sdg_iri(given_id.strip())
+    for given_id, iri in subjects.items():
         row: dict[str, list] = {}
         for given, prop, cap in wanted:
-            terms = values_of(graph, iri, prop) if iri.startswith(("http://", "https://", "urn:")) else []
-            terms = _prefer_language(terms, lang)
+            terms = _prefer_language(values[prop].get(iri, []), lang)
             cells = [_cell(index, t, lang) for t in terms]
             row[given] = cells[:cap] if cap else cells
         rows[given_id] = row
