@@ -154,10 +154,12 @@ def fetch(graph, pattern: Pattern, page: int = 1, page_size: int = PAGE_SIZE) ->
     text = rq.load(query).replace("$row", row) + f"\nLIMIT {page_size + 1} OFFSET {(page - 1) * page_size}\n"
     rows = graph.select(text)
     triples = [(_term(r["s"]), _term(r["p"]), _term(r["o"])) for r in rows]
-    counted = graph.select(rq.load("fragment-count").replace("$row", row))
-    total = int(counted[0]["n"]["value"]) if counted else 0
-    # the estimate is never below what this page shows
-    total = max(total, (page - 1) * page_size + min(len(triples), page_size))
+    shown = (page - 1) * page_size + min(len(triples), page_size)
+    if len(triples) <= page_size and (page == 1 or triples):
+        total = shown            # the last page: the count is exact without asking
+    else:
+        counted = graph.select(rq.load("fragment-count").replace("$row", row))
+        total = max(int(counted[0]["n"]["value"]) if counted else 0, shown)
     return Fragment(pattern, page, page_size, triples, total)
 
 
