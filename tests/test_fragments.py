@@ -19,6 +19,8 @@ HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 LUND = BASE + "id/municipality/lund"
 COMUNICA = Path(__file__).resolve().parent / "comunica"
+# rdflib's TriG and JSON-LD parsers still build ConjunctiveGraphs inside
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.mark.parametrize("text, term", [

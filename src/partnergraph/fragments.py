@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
@@ -226,13 +226,9 @@ def serialize(items: list[Quad], fmt: formats.Format) -> bytes:
 
 
 def fragment_link(root_path: str) -> Callable[[dict[str, str]], str]:
-    """URLs of fragments as the search template expands them (form-style query, RFC 6570)."""
+    """URLs of fragments as the search template expands them (form-style query, RFC 6570: every
+    reserved character percent-encoded)."""
     def link(params: dict[str, str]) -> str:
         ordered = [(k, params[k]) for k in (*POSITIONS, "page") if params.get(k)]
-        return root_path + ("?" + urlencode(ordered, safe="", quote_via=_quote) if ordered else "")
+        return root_path + ("?" + urlencode(ordered, quote_via=quote) if ordered else "")
     return link
-
-
-def _quote(text: str, safe: str = "", encoding=None, errors=None) -> str:
-    from urllib.parse import quote
-    return quote(text, safe="-._~")

@@ -16,7 +16,7 @@ from pyoxigraph import NamedNode
 
 from . import __version__, iris, rq
 from .describe import DCT, FOAF, RDFS, SKOS, default_label, pick_label
-from .reconcile import Candidate, Matcher, decide, key
+from .reconcile import Candidate, Matcher, Name, decide, key
 
 PG = iris.ONTOLOGY_NS
 RDF_TYPE = iris.PREFIXES["rdf"] + "type"
@@ -330,7 +330,6 @@ def _score_properties(candidate: Candidate, index: Index, constraints, values: d
 
 def _by_properties(graph, index: Index, constraints, has_types) -> list[Candidate]:
     """Candidates of a query without a name: the resources with the first property's value."""
-    from .reconcile import Name
     prop, wanted = constraints[0]
     found: set[str] = set()
     for w in wanted:

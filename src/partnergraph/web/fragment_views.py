@@ -17,6 +17,9 @@ def _negotiate() -> formats.Format:
     name = request.args.get("format")
     if name:
         chosen = next((f for f in fragments.MEDIA if name.lower() in (f.name, f.extension, f.media_type)), None)
+        if chosen is None:
+            raise PartnergraphError(400, f"Unknown format {name!r}; fragments come as "
+                                    + ", ".join(f.name for f in fragments.MEDIA) + ".")
     else:
         chosen = formats.negotiate_among(request.headers.get("Accept"), fragments.MEDIA)
     if chosen is None:

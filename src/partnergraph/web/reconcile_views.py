@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from .. import reconciliation
+from ..graph import QueryError
 from ..reconciliation import ReconcileError
 from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
@@ -28,6 +29,8 @@ def _answer(compute):
         return safe_json(compute())
     except ReconcileError as err:
         raise PartnergraphError(400, str(err)) from None
+    except QueryError as err:   # the store did not answer in time, or the answer was too large
+        raise PartnergraphError(err.status, str(err)) from None
 
 
 @bp.route("/reconcile", methods=["GET", "POST"])
@@ -75,6 +78,8 @@ def preview():
         card = reconciliation.preview(_index(), given, current_lang())
     except ReconcileError as err:
         raise PartnergraphError(404, str(err)) from None
+    except QueryError as err:
+        raise PartnergraphError(err.status, str(err)) from None
     response = Response(render_template("reconcile_preview.html", card=card, link=href(card["id"]), lang=current_lang(),
                                         width=reconciliation.PREVIEW_SIZE[0]),
                         content_type="text/html; charset=utf-8")
