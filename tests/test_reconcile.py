@@ -172,6 +172,12 @@ def test_manifest(client, validate):
     assert "{{id}}" in manifest["preview"]["url"] and manifest["extend"]["propose_properties"]
 
 
+def test_get_answers_are_conditional(client):
+    first = client.get("/reconcile/suggest/entity?prefix=lund")
+    again = client.get("/reconcile/suggest/entity?prefix=lund", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and "max-age" in first.headers["Cache-Control"]
+
+
 def test_queries_by_get_and_post_form(client, validate):
     batch = {"q0": {"query": "Vanersborgs kommun"}, "q1": {"query": "Kalmar kommun"},
              "q2": {"query": "Chobe", "type": PG + "LocalGovernment", "limit": 2}}

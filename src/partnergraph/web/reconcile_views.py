@@ -24,9 +24,19 @@ def _param(name: str) -> str | None:
     return value if value is None else value.strip()
 
 
+def _cacheable(response: Response) -> Response:
+    """GET answers are validated by their ETag and may be cached for a while (POSTs are not)."""
+    if request.method == "GET":
+        response.headers["Cache-Control"] = "public, max-age=300"
+        response.vary.add("Accept-Language")
+        response.add_etag()
+        return response.make_conditional(request)
+    return response
+
+
 def _answer(compute):
     try:
-        return safe_json(compute())
+        return _cacheable(safe_json(compute()))
     except ReconcileError as err:
         raise PartnergraphError(400, str(err)) from None
     except QueryError as err:   # the store did not answer in time, or the answer was too large
@@ -46,7 +56,7 @@ def service():
     if request.method == "POST":
         raise PartnergraphError(400, "a POST to /reconcile needs a 'queries' or an 'extend' parameter "
                                      "(form-encoded JSON)")
-    return safe_json(reconciliation.manifest(request.host_url, base_iri(), lang))
+    return _cacheable(safe_json(reconciliation.manifest(request.host_url, base_iri(), lang)))
 
 
 @bp.route("/reconcile/suggest/<kind>")
@@ -86,4 +96,4 @@ def preview():
     # OpenRefine shows the card in a frame of its own page: framing is allowed, nothing else.
     response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
                                                    "base-uri 'none'; form-action 'none'")
-    return response
+    return _cacheable(response)
