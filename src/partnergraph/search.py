@@ -1,17 +1,18 @@
 """Text search over labels, titles and descriptions, insensitive to case and diacritics.
 
 The texts are fetched once (two queries) into a SearchIndex; queries and texts are folded in
-Python (NFKD, combining marks dropped, casefold), so "vaxjo" finds Växjö and "UKMERGE" Ukmergė.
+Python by the one name matcher's fold_char (reconcile.py: case, diacritics, kinds of dash), so
+"vaxjo" finds Växjö and "UKMERGE" Ukmergė.
 Ranking: exact label > label prefix > label word > label substring > title/description; more
 matched terms rank higher. Snippets come as segments (text, matched) for the template to mark up.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import rq
+from .reconcile import fold_char
 from .describe import DCT, FOAF, RDFS, SKOS, pick_label
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name")
@@ -19,11 +20,6 @@ TEXTS = (DCT + "title", DCT + "description")
 EXACT, PREFIX, WORD, SUBSTRING, TEXT = 50, 40, 30, 20, 10
 MORE_TERMS = 12   # each further query term matched is worth more than one step of the ladder
 _WORD = re.compile(r"\w+")
-
-
-def fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def fold(text: str) -> str:

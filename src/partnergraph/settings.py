@@ -98,6 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
             "IRI under the server."),
     Setting("CONTACT_EMAIL", "", _email,
             "E-mail address of the catalogue's contact point (/catalog). Empty: no contact point."),
+    Setting("FRAGMENT_PAGE_SIZE", 100, int, "Triples per page of a triple pattern fragment (/fragments)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -129,7 +130,8 @@ def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | N
         config[name] = value if not isinstance(value, str) or setting.type is str else setting.type(value)
     if config["WORKERS"] < 0:
         raise ValueError(f"setting WORKERS must be 0 or more, not {config['WORKERS']!r}")
-    for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS"):
+    for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS",
+                 "FRAGMENT_PAGE_SIZE"):
         if config[name] <= 0:
             raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
     if not config["BASE_IRI"].endswith("/"):

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
 import rdflib
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
-from .. import iris
+from .. import iris, reconcile
 from .mapping import SEPARATOR, Column
 from .schema import PG, Schema, compact
 
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, SKOS.notation)
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_NAME_KINDS = {SKOS.altLabel: "alt", SKOS.notation: "code", PG.municipalityCode: "code"}
 
 
 class CellError(ValueError):
@@ -25,9 +24,8 @@ class CellError(ValueError):
 
 
 def normalise(text: str) -> str:
-    """For comparing names: case, spacing, the kind of dash and Unicode composition ignored."""
-    text = unicodedata.normalize("NFC", text).translate(_DASHES).casefold()
-    return " ".join(text.split())
+    """For comparing names: the one matcher's key (case, diacritics, dashes and spacing ignored)."""
+    return reconcile.key(text)
 
 
 def split_values(text: str, column: Column) -> list[str]:
@@ -45,7 +43,7 @@ class Index:
         self.schema = schema
         self.base = base
         self.types: dict[URIRef, set[URIRef]] = defaultdict(set)
-        self.names: dict[str, set[URIRef]] = defaultdict(set)
+        self.matcher = reconcile.Matcher()
         self.display: dict[URIRef, dict[str, str]] = defaultdict(dict)
         self._closure: dict[URIRef, set[URIRef]] = {}
         for subject, cls in graph.subject_objects(RDF.type):
@@ -54,7 +52,7 @@ class Index:
         for prop in NAME_PROPERTIES + (PG.municipalityCode,):
             for subject, name in graph.subject_objects(prop):
                 if isinstance(subject, URIRef) and isinstance(name, Literal):
-                    self.names[normalise(str(name))].add(subject)
+                    self.matcher.add(str(subject), str(name), name.language or "", _NAME_KINDS.get(prop, "label"))
         for subject, label in graph.subject_objects(RDFS.label):
             if isinstance(subject, URIRef) and isinstance(label, Literal) and label.language:
                 self.display[subject].setdefault(label.language, str(label))
@@ -76,7 +74,7 @@ class Index:
             self.types[iri] |= self._supers(cls)
         for name in names:
             if name:
-                self.names[normalise(name)].add(iri)
+                self.matcher.add(str(iri), name)
         for lang, label in labels.items():
             self.display[iri].setdefault(lang, label)
 
@@ -89,7 +87,9 @@ class Index:
 
     def find(self, text: str, classes: Iterable[URIRef]) -> list[URIRef]:
         """Resources of the classes that the text names: by IRI, by 'id/kind/slug', by id
-        (slug), or by a name (label, title, alternative name, notation or municipality code)."""
+        (slug), or by a name (label, title, alternative name, notation or municipality code) as
+        the one matcher reads it: an exact name first, else the one resource it clearly names
+        ("Vänersborgs kommun" is Vänersborg)."""
         classes = set(classes)
         text = text.strip()
         candidates: set[URIRef] = set()
@@ -98,9 +98,12 @@ class Index:
         elif text.startswith("id/"):
             candidates = {URIRef(self.base + text)}
         else:
-            candidates = set(self.names.get(normalise(text), set()))
+            candidates = {URIRef(iri) for iri in self.matcher.exact(text)}
             if not candidates and iris.is_slug(text):
                 candidates = {iri for iri in self.types if str(iri).startswith(self.base + "id/") and self.slug(iri) == text}
+            if not any(self.is_a(c, classes) for c in candidates):
+                clear = self.matcher.clear_match(text, lambda iri: self.is_a(URIRef(iri), classes))
+                candidates = {URIRef(clear)} if clear else candidates
         return sorted((c for c in candidates if self.is_a(c, classes)), key=str)
 
     def with_objects(self, graph: rdflib.Graph, cls: URIRef, prop: URIRef, objects: set) -> list[URIRef]:

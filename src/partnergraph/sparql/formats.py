@@ -38,11 +38,16 @@ FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "graph", "rdf", RdfFormat.RDF_XML,
            ("rdf", "xml", "application/xml", "text/xml"), "xml"),
     Format("html", "text/html", "html", "html", None, ("application/xhtml+xml",)),
+    # Datasets (a default graph and named graphs), for responses that carry graphs of their own:
+    # triple pattern fragments put their Hydra controls in a metadata graph.
+    Format("trig", "application/trig", "dataset", "trig", RdfFormat.TRIG, ("application/x-trig",)),
+    Format("nquads", "application/n-quads", "dataset", "nq", RdfFormat.N_QUADS, ("nq",)),
 )
 
 BY_NAME = {f.name: f for f in FORMATS}
 RESULT_FORMATS = [f for f in FORMATS if f.kind == "results"]
 GRAPH_FORMATS = [f for f in FORMATS if f.kind == "graph"]
+DATASET_FORMATS = [f for f in FORMATS if f.kind == "dataset"]
 
 
 class UnknownFormat(ValueError):
@@ -111,6 +116,19 @@ def negotiate(accept: str | None, kind: str, allow_html: bool = False) -> Format
             continue
         if media_range == "*/*":
             return next(f for f in candidates if f.kind == kind)
+        for fmt in candidates:
+            if _matches(media_range, fmt):
+                return fmt
+    return None
+
+
+def negotiate_among(accept: str | None, candidates: list[Format]) -> Format | None:
+    """The best of the given formats for an Accept header (the first for */*), or None."""
+    for media_range, q in parse_accept(accept):
+        if q <= 0:
+            continue
+        if media_range == "*/*":
+            return candidates[0]
         for fmt in candidates:
             if _matches(media_range, fmt):
                 return fmt

@@ -11,7 +11,8 @@ from flask import Flask, g, request
 from .. import settings
 from ..graph import PartnerGraph
 from ..iris import compact_iri
-from . import admin, alignment, catalog_views, errors, helpers, pages, site, sparql_views
+from . import (admin, alignment, catalog_views, errors, fragment_views, helpers, pages, reconcile_views, site,
+               sparql_views)
 from .context import EXTENSION
 
 log = logging.getLogger("partnergraph.access")
@@ -42,7 +43,8 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_template_helpers(app)
     _register_hooks(app)
 
-    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, catalog_views.bp):
+    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, catalog_views.bp, reconcile_views.bp,
+                      fragment_views.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app
