@@ -66,6 +66,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CORS_ORIGINS", "*", str, "Value of Access-Control-Allow-Origin (never with credentials)."),
     Setting("ACCESS_LOG", True, _bool, "Write one access-log line per request to stderr."),
     Setting("DEFAULT_LANG", "en", str, "Page language when the reader's Accept-Language says nothing (en or sv)."),
+    Setting("LINKS_DIR", "", str,
+            "Directory of the query short links (/q/{id}); they survive restarts. Empty: links/ in the store "
+            "directory when there is one, else $XDG_DATA_HOME/partnergraph/links (~/.local/share/...)."),
+    Setting("LINKS_MAX", 10_000, int,
+            "Most short links kept; when the store is full a new one is refused (507) and old links stay."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -97,7 +102,8 @@ def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | N
         config[name] = value if not isinstance(value, str) or setting.type is str else setting.type(value)
     if config["WORKERS"] < 0:
         raise ValueError(f"setting WORKERS must be 0 or more, not {config['WORKERS']!r}")
-    for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS"):
+    for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS",
+                 "LINKS_MAX"):
         if config[name] <= 0:
             raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
     if not config["BASE_IRI"].endswith("/"):

@@ -37,6 +37,8 @@ FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "graph", "rdf", RdfFormat.RDF_XML,
            ("rdf", "xml", "application/xml", "text/xml")),
     Format("html", "text/html", "html", "html", None, ("application/xhtml+xml",)),
+    # a SELECT result drawn as a chart (/sparql?format=svg&view=BarChart); never negotiated
+    Format("svg", "image/svg+xml", "view", "svg", None),
 )
 
 BY_NAME = {f.name: f for f in FORMATS}
