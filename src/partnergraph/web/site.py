@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import dashboard, dataset, vocabulary
+from .. import dashboard, dataset, paramforms, vocabulary
 from ..queries import ParameterError
 from ..search import SearchIndex
 from ..sparql import formats
@@ -68,7 +68,9 @@ def search():
 
 @bp.route("/queries")
 def queries():
-    return render_template("queries.html", queries=sorted(graph_of().queries.values(), key=lambda q: q.title))
+    lang = current_lang()
+    return render_template("queries.html", queries=sorted(graph_of().queries.values(),
+                                                          key=lambda q: q.title_in(lang).casefold()))
 
 
 @bp.route("/queries/<name>")
@@ -106,9 +108,14 @@ def named_query(name: str):
     downloads = [{"name": f.name, "media_type": f.media_type,
                   "href": f"/queries/{name}?" + urlencode({**values, "format": f.name})}
                  for f in formats.FORMATS if f.kind == kind]
-    editor = "/sparql?" + urlencode({"query": query.text})
+    lang = current_lang()
+    editor = "/sparql?" + urlencode({"query": query.bound_text(params)})
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    pickers = app_cache(f"pickers-{name}-{lang}", lambda: paramforms.choices(graph, query, lang, labels))
+    options = {p.name: paramforms.with_value(pickers[p.name], values[p.name], p)
+               for p in query.parameters if p.name in pickers}
     return render_template("query.html", q=query, values=values, result=result, downloads=downloads,
-                           seconds=outcome.seconds, editor=editor)
+                           seconds=outcome.seconds, editor=editor, options=options, labels=labels)
 
 
 # -- VoID, DCAT and dumps ---------------------------------------------------------------------------
