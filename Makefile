@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test bench clean validate assets
+.PHONY: serve test bench clean validate assets map-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ $(BUNDLE): assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
 	  echo "For the editor install Node.js 18+ with npm (apt-get install nodejs npm) and run 'make assets'."; \
 	fi
 
-serve: $(STAMP) $(BUNDLE)
+serve: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
 validate: $(STAMP)
@@ -42,7 +42,7 @@ validate: $(STAMP)
 # server and into Virtuoso (each skips with a reason when its engine is not installed).
 STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py tests/test_endpoint.py
 
-test: $(STAMP) $(BUNDLE)
+test: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	PARTNERGRAPH_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
 	PARTNERGRAPH_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
@@ -61,3 +61,16 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
+
+# make map-data: the country outlines the SVG maps draw (Natural Earth 110m via the world-atlas npm
+# package), converted into a compact file in the package. Without npm the maps draw no outlines.
+MAP_DATA := src/partnergraph/mapdata/countries-110m.json
+
+map-data: $(MAP_DATA)
+
+$(MAP_DATA): assets/build-map-data.mjs assets/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  { cd assets && { test -d node_modules/world-atlas || npm ci --no-audit --no-fund; } \
+	    && node build-map-data.mjs ../$(MAP_DATA); } \
+	    || echo "could not build $(MAP_DATA): maps will be drawn without country outlines"; \
+	else echo "npm not found: maps will be drawn without country outlines (install Node.js and npm, then make map-data)"; fi
