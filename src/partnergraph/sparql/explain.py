@@ -33,8 +33,8 @@ def _token_at(text: str, line: int | None, column: int | None) -> str:
     if line > len(lines):
         return "the end of the query"
     rest = lines[line - 1][column - 1:]
-    match = re.match(r"\S+", rest)
-    return repr(match.group(0)[:30]) if match else "the end of the line"
+    match = re.match(r"\s*(\S+)", rest)
+    return repr(match.group(1)[:30]) if match else "the end of the line"
 
 
 def syntax_message(text: str, message: str, line: int | None, column: int | None) -> str:
