@@ -321,8 +321,10 @@ def render(view: View, element_id: str = "result-view", *, lang: str = "en", wid
                                   height=max(360, min(720, 40 * int(len(view.items) ** 0.5) + 240)))
     if view.name == "Map":
         from .maps import world_map
-        return Markup(world_map(view.items, (), title=title, description=desc, element_id=element_id, lang=lang,
-                                width=width))
+        drawn = str(world_map(view.items, (), title=title, description=desc, element_id=element_id, lang=lang,
+                              width=width))
+        # the pages' Content-Security-Policy refuses style attributes (style.css sizes the figure)
+        return Markup(drawn.replace(' style="max-width:100%;height:auto"', "", 1))
     raise ViewError(f"There is no view {view.name!r}.")
 
 

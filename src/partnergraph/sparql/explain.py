@@ -26,6 +26,17 @@ def undeclared_prefixes(text: str) -> list[str]:
     return used
 
 
+def first_use(text: str, prefix: str) -> tuple[int, int] | None:
+    """(line, column) of the first prefixed name with this prefix, both counted from 1."""
+    offset = 0
+    for kind, value in tokens(text):
+        if kind == "pname" and value.split(":", 1)[0] == prefix:
+            before = text[:offset]
+            return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+        offset += len(value)
+    return None
+
+
 def _token_at(text: str, line: int | None, column: int | None) -> str:
     if not line or not column:
         return ""
@@ -66,4 +77,11 @@ def explain(text: str, outcome):
         return outcome
     from dataclasses import replace
     raw = outcome.error[len("Query syntax error: "):]
-    return replace(outcome, error="Query syntax error: " + syntax_message(text, raw, outcome.line, outcome.column))
+    message = syntax_message(text, raw, outcome.line, outcome.column)
+    line, column = outcome.line, outcome.column
+    if PREFIX_NOT_FOUND in raw:
+        missing = undeclared_prefixes(text)
+        where = first_use(text, missing[0]) if missing else None
+        if where:
+            line, column = where  # the marker goes on the prefixed name, not after it
+    return replace(outcome, error="Query syntax error: " + message, line=line, column=column)
