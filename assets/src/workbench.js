@@ -275,7 +275,7 @@ function setupHistory(form, view, strings) {
   select.id = "wb-history";
   const first = document.createElement("option");
   first.value = "";
-  first.textContent = `${entries.length} …`;
+  first.textContent = `${entries.length} ${strings.queries}`;
   select.appendChild(first);
   entries.forEach((entry, index) => {
     const option = document.createElement("option");
@@ -370,9 +370,9 @@ function start() {
   const d = document.documentElement.lang === "sv";
   const strings = d
     ? { tabs: "Frågeflikar", query: "Fråga", newTab: "Ny flik", history: "Historik", previous: "Föregående",
-        next: "Nästa", page: "Sida" }
+        next: "Nästa", page: "Sida", queries: "frågor" }
     : { tabs: "Query tabs", query: "Query", newTab: "New tab", history: "History", previous: "Previous",
-        next: "Next", page: "Page" };
+        next: "Next", page: "Page", queries: "queries" };
   const run = () => {
     form.requestSubmit ? form.requestSubmit() : form.submit();
     return true;
@@ -415,6 +415,9 @@ function start() {
   window.addEventListener("pagehide", saveTabs);
   document.querySelectorAll("table[data-sortable]").forEach((table) => enhanceTable(table, strings));
   document.querySelectorAll(".embed textarea").forEach((box) => box.addEventListener("focus", () => box.select()));
+  // the completion index is built once per graph generation: ask for it while the reader reads
+  fetch(`${form.dataset.complete || "/sparql/complete"}?q=`, { headers: { Accept: "application/json" } })
+    .catch(() => null);
   window.partnergraphWorkbench = { view, startCompletion: () => startCompletion(view) };
 }
 

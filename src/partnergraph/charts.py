@@ -323,14 +323,15 @@ def graph_chart(nodes: list[Node], edges: list[tuple[str, str, str]], title: str
     pos = [[cx + (width / 2 - pad) * 0.8 * math.cos(2 * math.pi * i / max(1, n)),
             cy + (height / 2 - pad) * 0.8 * math.sin(2 * math.pi * i / max(1, n))] for i in range(n)]
     if n > 1:
-        k = math.sqrt((width - 2 * pad) * (height - 2 * pad) / n) * 0.8
-        temperature = width / 10
+        k = math.sqrt((width - 2 * pad) * (height - 2 * pad) / n) * 0.55
+        temperature = width / 8
+        gravity = 0.06   # pulls separate components towards the middle instead of onto the edges
         for _ in range(iterations):
             shift = [[0.0, 0.0] for _ in range(n)]
             for i in range(n):
                 for j in range(i + 1, n):
                     dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-                    dist = math.hypot(dx, dy) or 0.01
+                    dist = max(1.0, math.hypot(dx, dy))
                     force = k * k / dist
                     shift[i][0] += dx / dist * force
                     shift[i][1] += dy / dist * force
@@ -338,18 +339,28 @@ def graph_chart(nodes: list[Node], edges: list[tuple[str, str, str]], title: str
                     shift[j][1] -= dy / dist * force
             for a, b, _ in links:
                 dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                dist = math.hypot(dx, dy) or 0.01
+                dist = max(1.0, math.hypot(dx, dy))
                 force = dist * dist / k
                 shift[a][0] -= dx / dist * force
                 shift[a][1] -= dy / dist * force
                 shift[b][0] += dx / dist * force
                 shift[b][1] += dy / dist * force
             for i in range(n):
+                shift[i][0] -= (pos[i][0] - cx) * gravity * k / 10
+                shift[i][1] -= (pos[i][1] - cy) * gravity * k / 10
                 length = math.hypot(*shift[i]) or 0.01
                 step = min(length, temperature)
-                pos[i][0] = min(width - pad, max(pad, pos[i][0] + shift[i][0] / length * step))
-                pos[i][1] = min(height - pad, max(pad, pos[i][1] + shift[i][1] / length * step))
-            temperature *= 0.96
+                pos[i][0] += shift[i][0] / length * step
+                pos[i][1] += shift[i][1] / length * step
+            temperature = max(1.0, temperature * 0.95)
+        # fit the drawing into the frame
+        xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+        span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+        scale = min((width - 2 * pad - 120) / span_x, (height - 2 * pad) / span_y)
+        ox, oy = min(xs), min(ys)
+        for p in pos:
+            p[0] = pad + 60 + (p[0] - ox) * scale + ((width - 2 * pad - 120) - span_x * scale) / 2
+            p[1] = pad + (p[1] - oy) * scale + ((height - 2 * pad) - span_y * scale) / 2
     degree = [0] * n
     for a, b, _ in links:
         degree[a] += 1

@@ -219,3 +219,32 @@ class CompletionIndex:
 
     def stats(self) -> dict:
         return {"terms": len(self.terms), "resources": len(self.resources), "classes_with_model": len(self.model)}
+
+
+class BackgroundIndex:
+    """Builds a CompletionIndex in a thread, so that on a large graph (about a minute at a
+    million triples) no request holds a lock or a worker while it is built; get() waits a
+    little, then says it is not ready yet."""
+
+    def __init__(self, build):
+        import threading
+        self.index: CompletionIndex | None = None
+        self.error: str | None = None
+        self._done = threading.Event()
+
+        def run():
+            from .graph import QueryError
+            try:
+                self.index = build()
+            except (QueryError, ValueError, KeyError, OSError) as err:
+                self.error = str(err)
+            finally:
+                if self.index is None and self.error is None:
+                    self.error = "the build stopped"
+                self._done.set()
+
+        threading.Thread(target=run, name="completion-index", daemon=True).start()
+
+    def get(self, wait: float = 5.0) -> CompletionIndex | None:
+        self._done.wait(wait)
+        return self.index

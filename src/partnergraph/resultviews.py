@@ -310,12 +310,13 @@ def render(view: View, element_id: str = "result-view", *, lang: str = "en", wid
     """The view as an SVG element (a standalone document with standalone())."""
     title, desc = view.title, view.description
     if view.name == "BarChart":
-        return charts.bar_chart(view.items, title, desc, element_id, width=width, number_format=charts._number)
+        return charts.bar_chart(view.items, title, desc, element_id, width=width, number_format=charts._number,
+                                label_width=280, max_label=38)
     if view.name == "LineChart":
         return charts.line_chart(view.items, title, desc, element_id, width=width, x_label=view.x_label,
                                  y_label=view.y_label)
     if view.name == "Timeline":
-        return charts.timeline_chart(view.items, title, desc, element_id, width=width)
+        return charts.timeline_chart(view.items, title, desc, element_id, width=width, label_width=280, max_label=38)
     if view.name == "Graph":
         return charts.graph_chart(view.items, view.edges, title, desc, element_id, width=width,
                                   height=max(360, min(720, 40 * int(len(view.items) ** 0.5) + 240)))

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request
 
-from ..completion import CONTEXTS, CompletionIndex
+from ..completion import CONTEXTS, BackgroundIndex, CompletionIndex
 from ..shortlinks import ShortLinkError, ShortLinks, default_directory
 from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
@@ -18,8 +18,17 @@ from .responses import safe_json
 bp = Blueprint("workbench", __name__)
 
 
-def completion_index() -> CompletionIndex:
-    return app_cache("completion-index", lambda: CompletionIndex.build(graph_of(), base_iri()))
+def completion_index(wait: float = 5.0) -> CompletionIndex:
+    """This graph generation's index; 503 while a large graph's index is still being built."""
+    graph, base = graph_of(), base_iri()
+    holder = app_cache("completion-index", lambda: BackgroundIndex(lambda: CompletionIndex.build(graph, base)))
+    index = holder.get(wait)
+    if index is None:
+        if holder.error:
+            raise PartnergraphError(500, "The completion index could not be built; the endpoint works without it.")
+        raise PartnergraphError(503, "The completion index is still being built from the graph; try again in a "
+                                     "few seconds.", headers={"Retry-After": "5"})
+    return index
 
 
 def short_links() -> ShortLinks:
