@@ -317,3 +317,20 @@ def test_svg_is_in_the_format_table():
     assert formats.by_name("svg").media_type == "image/svg+xml"
     assert formats.negotiate("image/svg+xml", "results") is None
     assert json.loads(json.dumps(resultviews.VIEWS))[0] == "Table"
+
+
+def test_the_page_is_a_plain_form_without_the_bundle(graph, tmp_path):
+    from partnergraph.web.app import create_app
+    app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
+    bundle = Path(app.static_folder) / "dist" / "workbench.js"
+    if bundle.is_file():
+        page = app.test_client().get("/sparql", headers=HTML)
+        html = page.get_data(as_text=True)
+        nonce = page.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        assert f'nonce="{nonce}"' in html and "dist/workbench.js" in html
+        assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    app.static_folder = str(tmp_path)  # as on a server where make assets could not run
+    page = app.test_client().get("/sparql", headers=HTML)
+    html = page.get_data(as_text=True)
+    assert "dist/workbench.js" not in html and "query.js" in html and "nonce-" not in page.headers["Content-Security-Policy"]
+    assert '<form class="query-form" id="query-form" method="get" action="/sparql"' in html and "<textarea" in html
