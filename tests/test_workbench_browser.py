@@ -149,6 +149,15 @@ def test_typing_offers_graph_terms(browser, server, requested):
     labels = [o.text for o in browser.find_elements(By.CSS_SELECTOR, ".cm-tooltip-autocomplete .cm-completionLabel")]
     assert labels[0] == "pg:partner", labels  # the shapes' property of a partnership comes first
     shot(browser, "workbench-completion-en")
+    # a prefix chosen from the list brings its PREFIX line
+    from selenium.webdriver.common.keys import Keys
+    set_editor(browser, "SELECT * WHERE {\n  ?s ")
+    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys("sko")
+    wait(browser, lambda d: "skos:" in [o.text for o in d.find_elements(
+        By.CSS_SELECTOR, ".cm-tooltip-autocomplete .cm-completionLabel")][:1])
+    browser.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.ENTER)
+    text = browser.execute_script("return window.partnergraphWorkbench.view.state.doc.toString()")
+    assert text.startswith("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n") and text.endswith("?s skos:")
     collect(browser, requested)
 
 
