@@ -4,7 +4,8 @@ into a store, `partnergraph serve` on loopback, then GET /sparql/complete as the
 
     .venv/bin/python bench/completion.py --triples 1000000      # writes bench/results/completion-1m.json
 
-The first request builds the index (once per graph generation) and is reported on its own; the
+The first request starts building the index (once per graph generation; the route answers 503
+until it is ready) and the time until it is ready is reported on its own; the
 figure that matters is the round trip after it, which the issue's budget puts under 50 ms.
 """
 from __future__ import annotations
@@ -82,7 +83,11 @@ def main() -> None:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
         started = time.perf_counter()
-        first = session.get(url, params=REQUESTS[0], timeout=600)
+        while True:  # 503 while the index is being built (in the background, once per generation)
+            first = session.get(url, params=REQUESTS[0], timeout=600)
+            if first.status_code != 503:
+                break
+            time.sleep(1)
         first.raise_for_status()
         build = time.perf_counter() - started
         times: list[float] = []

@@ -213,7 +213,8 @@ function setupTabs(form, view, strings) {
       button.className = "wb-tab";
       button.setAttribute("role", "tab");
       button.setAttribute("aria-selected", index === state.active ? "true" : "false");
-      const title = (/^\s*#\s*title:\s*(.+)$/m.exec(tab.text) || [])[1];
+      const own = document.documentElement.lang === "sv" ? /^\s*#\s*title@sv:\s*(.+)$/m.exec(tab.text) : null;
+      const title = (own || /^\s*#\s*title:\s*(.+)$/m.exec(tab.text) || [])[1];
       button.textContent = title ? title.slice(0, 24) : `${strings.query} ${index + 1}`;
       button.addEventListener("click", () => {
         state.tabs[state.active].text = view.state.doc.toString();
