@@ -206,7 +206,7 @@ class CompletionIndex:
                               "count": term.count,
                               "prefixes": {pfx: iris.PREFIXES[pfx]} if pfx else {}})
         if context in ("resource", "any") and len(needle) >= 2 and not colon:
-            hits = [self.resources[i] for i in self._matching(self._resource_words, needle)[:2000]]
+            hits = [self.resources[i] for i in self._matching(self._resource_words, needle)[:limit * 20]]
             hits.sort(key=lambda r: (not fold(r.label).startswith(needle), len(r.label), r.label))
             for resource in hits[:limit]:
                 shown = dict(resource.labels).get(lang) or resource.label

@@ -91,6 +91,9 @@ def named_query(name: str):
             fmt = formats.by_name(fmt_name)
         except formats.UnknownFormat as err:
             raise PartnergraphError(400, str(err)) from None
+        if fmt.kind == "view":
+            raise PartnergraphError(400, "A chart of this query is drawn by the workbench: open it in the editor "
+                                         "and use /sparql?query=...&format=svg&view=BarChart.")
         outcome = graph.run(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
                             graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
         if outcome.status != 200:
