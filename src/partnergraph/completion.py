@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CONTEXTS = ("any", "class", "property", "resource")
+BUILD_TIMEOUT = 600.0   # seconds each of the index's queries may take
+ATTEMPTS, RETRY_SECONDS = 3, 10.0
 
 
 def fold(text: str) -> str:
@@ -95,8 +98,17 @@ class CompletionIndex:
         graphs = {"onto": ("iri", f"{base}graph/ontology"), "shapes": ("iri", f"{base}graph/shapes")}
 
         def select(name: str) -> list[dict]:
+            """Internal queries over the whole graph: longer than a reader's query may take at a
+            million triples, so they get their own time limit rather than the endpoint's."""
+            import json
+            from .graph import QueryError
             text = rq.load(name)
-            return graph.select(text, {k: v for k, v in graphs.items() if f"?{k}" in text})
+            outcome = graph.run(text, bindings={k: v for k, v in graphs.items() if f"?{k}" in text},
+                                timeout=BUILD_TIMEOUT)
+            if outcome.status != 200:
+                raise QueryError(outcome)
+            data = json.loads(outcome.body)
+            return data["results"]["bindings"] if "results" in data else []
 
         terms: dict[str, Term] = {}
         for row in select("completion-terms"):
@@ -146,17 +158,20 @@ class CompletionIndex:
         allowed |= set(self.class_usage.get(class_iri, {}))
         return (allowed | {RDF_TYPE}) if allowed else None
 
-    def _matching(self, words: list[tuple[str, int]], needle: str) -> list[int]:
-        """Indexes of items with a word starting with needle (folded)."""
+    def _matching(self, words: list[tuple[str, int]], needle: str, most: int | None = None) -> list[int]:
+        """Indexes of items with a word starting with needle (folded), at most `most` of them."""
         start = bisect.bisect_left(words, (needle, -1))
         hits: list[int] = []
         seen: set[int] = set()
-        for word, index in words[start:]:
+        for position in range(start, len(words)):
+            word, index = words[position]
             if not word.startswith(needle):
                 break
             if index not in seen:
                 seen.add(index)
                 hits.append(index)
+                if most is not None and len(hits) >= most:
+                    break
         return hits
 
     def complete(self, text: str, *, context: str = "any", subject_class: str | None = None, lang: str = "en",
@@ -206,7 +221,7 @@ class CompletionIndex:
                               "count": term.count,
                               "prefixes": {pfx: iris.PREFIXES[pfx]} if pfx else {}})
         if context in ("resource", "any") and len(needle) >= 2 and not colon:
-            hits = [self.resources[i] for i in self._matching(self._resource_words, needle)[:limit * 20]]
+            hits = [self.resources[i] for i in self._matching(self._resource_words, needle, limit * 20)]
             hits.sort(key=lambda r: (not fold(r.label).startswith(needle), len(r.label), r.label))
             for resource in hits[:limit]:
                 shown = dict(resource.labels).get(lang) or resource.label
@@ -235,9 +250,16 @@ class BackgroundIndex:
         def run():
             from .graph import QueryError
             try:
-                self.index = build()
-            except (QueryError, ValueError, KeyError, OSError) as err:
-                self.error = str(err)
+                for attempt in range(ATTEMPTS):  # the query workers may all be busy for a while
+                    try:
+                        self.index = build()
+                        break
+                    except (QueryError, ValueError, KeyError, OSError) as err:
+                        self.error = str(err)
+                        if attempt + 1 < ATTEMPTS:
+                            time.sleep(RETRY_SECONDS)
+                if self.index is not None:
+                    self.error = None
             finally:
                 if self.index is None and self.error is None:
                     self.error = "the build stopped"
