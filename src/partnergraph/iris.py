@@ -35,6 +35,7 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
 }
 
 

@@ -10,6 +10,12 @@ Header lines at the top of the file:
 Parameter types: iri, sdg (a goal or target: 4, 4.1 or a UN IRI in http:// or https:// form),
 string, lang, integer, year. A parameter is bound to the query variable of the same name by
 substitution, never pasted into the query text.
+
+The same header in Swedish (the Swedish site shows it; English is the fallback):
+
+    # title@sv: Partnerskap för en kommun
+    # description@sv: Varje partnerskap som kommunen ingår i ...
+    # param@sv: municipality -- kommunen
 """
 from __future__ import annotations
 
@@ -18,9 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import iris
+from .sparql.remote import substitute
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-z]{2}))?\s*:\s*(.*)$")
+_PARAM_HELP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+--\s+(.*)$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(iri|sdg|string|lang|integer|year)(?:\s+(.*?))?(?:\s+--\s+(.*))?$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _LANG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
@@ -40,6 +48,10 @@ class Parameter:
     type: str
     default: str | None
     help: str = ""
+    helps: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # by language
+
+    def help_in(self, lang: str) -> str:
+        return self.helps.get(lang) or self.help
 
     def bind(self, raw: str | int | None) -> tuple:
         """Check a value and turn it into a binding term; never text spliced into the query."""
@@ -79,6 +91,23 @@ class NamedQuery:
     text: str
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    titles: dict[str, str] = field(default_factory=dict, compare=False, hash=False)        # by language
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # by language
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.title
+
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.description
+
+    def bound_text(self, values: dict[str, str] | None = None) -> str:
+        """The query text with its parameters (the defaults, or values) written in as terms, the
+        way a parameter binding evaluates: the text runs as it stands, in any SPARQL editor or
+        endpoint, and returns what the named query returns."""
+        bindings = self.bindings(values)
+        if not bindings:
+            return self.text
+        return substitute(self.text, bindings)
 
     def bindings(self, values: dict[str, str] | None = None) -> dict[str, tuple]:
         values = dict(values or {})
@@ -93,6 +122,9 @@ def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     title = description = ""
     params: list[Parameter] = []
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    helps: dict[str, dict[str, str]] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -101,8 +133,19 @@ def parse_query_file(path: Path) -> NamedQuery:
         match = _HEADER.match(line)
         if not match:
             continue
-        key, value = match.group(1), match.group(2).strip()
-        if key == "title":
+        key, lang, value = match.group(1), match.group(2), match.group(3).strip()
+        if lang:
+            if key == "title":
+                titles[lang] = value
+            elif key == "description":
+                descriptions[lang] = (descriptions.get(lang, "") + " " + value).strip()
+            else:
+                hm = _PARAM_HELP.match(value)
+                if not hm:
+                    raise ValueError(f"{path}: malformed parameter help line: {line!r} "
+                                     f"(expected: # param@{lang}: NAME -- help)")
+                helps.setdefault(hm.group(1), {})[lang] = hm.group(2).strip()
+        elif key == "title":
             title = value
         elif key == "description":
             description = (description + " " + value).strip()
@@ -119,7 +162,14 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise ValueError(f"{path}: query names are lower case with hyphens")
     if not title:
         raise ValueError(f"{path}: the header needs a '# title:' line")
-    return NamedQuery(name, title, description, text, path, tuple(params))
+    known = {p.name for p in params}
+    stray = sorted(set(helps) - known)
+    if stray:
+        raise ValueError(f"{path}: help for unknown parameter {', '.join(stray)}; parameters: "
+                         f"{', '.join(sorted(known)) or 'none'}")
+    params = [Parameter(p.name, p.type, p.default, p.help, {"en": p.help, **helps.get(p.name, {})}) for p in params]
+    return NamedQuery(name, title, description, text, path, tuple(params),
+                      {"en": title, **titles}, {"en": description, **descriptions})
 
 
 def load_queries(directory: str | Path = "queries") -> dict[str, NamedQuery]:

@@ -99,6 +99,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONTACT_EMAIL", "", _email,
             "E-mail address of the catalogue's contact point (/catalog). Empty: no contact point."),
     Setting("FRAGMENT_PAGE_SIZE", 100, int, "Triples per page of a triple pattern fragment (/fragments)."),
+    Setting("LINKS_DIR", "", str,
+            "Directory of the query short links (/q/{id}); they survive restarts. Empty: links/ in the store "
+            "directory when there is one, else $XDG_DATA_HOME/partnergraph/links (~/.local/share/...)."),
+    Setting("LINKS_MAX", 10_000, int,
+            "Most short links kept; when the store is full a new one is refused (507) and old links stay."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -131,7 +136,7 @@ def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | N
     if config["WORKERS"] < 0:
         raise ValueError(f"setting WORKERS must be 0 or more, not {config['WORKERS']!r}")
     for name in ("QUERY_TIMEOUT", "MAX_REQUEST_BYTES", "MAX_QUERY_LENGTH", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS",
-                 "FRAGMENT_PAGE_SIZE"):
+                 "FRAGMENT_PAGE_SIZE", "LINKS_MAX"):
         if config[name] <= 0:
             raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
     if not config["BASE_IRI"].endswith("/"):

@@ -42,6 +42,8 @@ FORMATS: tuple[Format, ...] = (
     # triple pattern fragments put their Hydra controls in a metadata graph.
     Format("trig", "application/trig", "dataset", "trig", RdfFormat.TRIG, ("application/x-trig",)),
     Format("nquads", "application/n-quads", "dataset", "nq", RdfFormat.N_QUADS, ("nq",)),
+    # a SELECT result drawn as a chart (/sparql?format=svg&view=BarChart); never negotiated
+    Format("svg", "image/svg+xml", "view", "svg", None),
 )
 
 BY_NAME = {f.name: f for f in FORMATS}

@@ -12,7 +12,7 @@ from .. import settings
 from ..graph import PartnerGraph
 from ..iris import compact_iri
 from . import (admin, alignment, catalog_views, errors, fragment_views, helpers, pages, reconcile_views, site,
-               sparql_views)
+               sparql_views, workbench)
 from .context import EXTENSION
 
 log = logging.getLogger("partnergraph.access")
@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_hooks(app)
 
     for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, catalog_views.bp, reconcile_views.bp,
-                      fragment_views.bp):
+                      fragment_views.bp, workbench.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app
@@ -79,8 +79,10 @@ def _register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if response.mimetype == "text/html":
+            # a page whose script adds <style> elements (the query editor) sets g.style_nonce
+            nonce = f" 'nonce-{g.style_nonce}'" if g.get("style_nonce") else ""
             response.headers.setdefault("Content-Security-Policy",
-                                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                        f"default-src 'self'; img-src 'self' data:; style-src 'self'{nonce}; "
                                         "script-src 'self'; object-src 'none'; base-uri 'none'; "
                                         "form-action 'self'; frame-ancestors 'none'")
         elif request.endpoint != "static":

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import dashboard, dataset, vocabulary
+from .. import dashboard, dataset, paramforms, vocabulary
 from ..queries import ParameterError
 from ..search import SearchIndex
 from ..sparql import formats
@@ -68,7 +68,9 @@ def search():
 
 @bp.route("/queries")
 def queries():
-    return render_template("queries.html", queries=sorted(graph_of().queries.values(), key=lambda q: q.title))
+    lang = current_lang()
+    return render_template("queries.html", queries=sorted(graph_of().queries.values(),
+                                                          key=lambda q: q.title_in(lang).casefold()))
 
 
 @bp.route("/queries/<name>")
@@ -89,6 +91,9 @@ def named_query(name: str):
             fmt = formats.by_name(fmt_name)
         except formats.UnknownFormat as err:
             raise PartnergraphError(400, str(err)) from None
+        if fmt.kind == "view":
+            raise PartnergraphError(400, "A chart of this query is drawn by the workbench: open it in the editor "
+                                         "and use /sparql?query=...&format=svg&view=BarChart.")
         outcome = graph.answer(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
                                graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
         response = Response(outcome.body, content_type=outcome.content_type)
@@ -102,9 +107,14 @@ def named_query(name: str):
     downloads = [{"name": f.name, "media_type": f.media_type,
                   "href": f"/queries/{name}?" + urlencode({**values, "format": f.name})}
                  for f in formats.FORMATS if f.kind == kind]
-    editor = "/sparql?" + urlencode({"query": query.text})
+    lang = current_lang()
+    editor = "/sparql?" + urlencode({"query": query.bound_text(params)})
+    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    pickers = app_cache(f"pickers-{name}-{lang}", lambda: paramforms.choices(graph, query, lang, labels))
+    options = {p.name: paramforms.with_value(pickers[p.name], values[p.name], p)
+               for p in query.parameters if p.name in pickers}
     return render_template("query.html", q=query, values=values, result=result, downloads=downloads,
-                           seconds=outcome.seconds, editor=editor)
+                           seconds=outcome.seconds, editor=editor, options=options, labels=labels)
 
 
 # -- VoID, DCAT and dumps ---------------------------------------------------------------------------

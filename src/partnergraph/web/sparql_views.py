@@ -2,16 +2,22 @@
 description, and the query page for browsers."""
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 
-from .. import iris
+from .. import dashboard, iris, resultviews
+from ..describe import sdg_goals
 from ..graph import PartnerGraph
+from ..queries import ParameterError
+from ..shortlinks import link_id
 from ..sparql import formats
 from ..sparql.results import result_table
-from .context import graph_of
+from .context import app_cache, graph_of
 from .errors import PartnergraphError
+from .helpers import current_lang, href
 
 bp = Blueprint("sparql", __name__)
 
@@ -114,11 +120,13 @@ def sparql():
         if proto.query is not None and request.method == "POST":
             raise PartnergraphError(400, "The query is empty.")
         if formats.wants_html(accept) and not proto.format:
-            return query_page(graph, "", None)
+            return query_page(graph, example_text(graph, request.args.get("example")), None)
         return service_description(graph, proto.format, accept)
     if len(proto.query) > current_app.config["MAX_QUERY_LENGTH"]:
         raise PartnergraphError(413, f"The query is longer than the limit of {current_app.config['MAX_QUERY_LENGTH']:,} characters.")
     check_graphs(graph, proto.default_graphs + proto.named_graphs)
+    if proto.format in ("svg", "image/svg+xml"):
+        return view_svg(graph, proto)
     if formats.wants_html(accept) and (not proto.format or proto.format == "html"):
         return query_page(graph, proto.query, proto)
     results_format, graph_format = choose_formats(proto.format, accept)
@@ -134,14 +142,70 @@ def sparql():
     return response
 
 
+def example_text(graph: PartnerGraph, name: str | None) -> str:
+    """A named query's text with its default parameters written in, for the editor."""
+    if not name:
+        return ""
+    query = graph.queries.get(name)
+    if query is None:
+        raise PartnergraphError(404, f"There is no example {name!r}; see /queries.")
+    try:
+        return query.bound_text()
+    except (ParameterError, ValueError) as err:
+        raise PartnergraphError(400, f"The example {name!r} cannot be bound: {err}") from None
+
+
+def _labels(graph: PartnerGraph, lang: str) -> dict[str, str]:
+    return app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+
+
+def _goal_colours(graph: PartnerGraph) -> dict[str, str]:
+    goals = app_cache("sdg-goals", lambda: sdg_goals(graph))
+    return {g["iri"]: g["colour"] for g in goals.values() if g.get("colour")}
+
+
+def _view(graph: PartnerGraph, result: dict, view: str, lang: str) -> resultviews.View:
+    return resultviews.build(view, result["vars"], result["rows"], labels=_labels(graph, lang), href=href,
+                             colours=_goal_colours(graph), lang=lang)
+
+
+def view_svg(graph: PartnerGraph, proto: ProtocolRequest) -> Response:
+    """/sparql?query=...&format=svg&view=BarChart: a result view as a standalone SVG document."""
+    view = resultviews.view_name(request.values.get("view")) or resultviews.default_view(proto.query)
+    if view == "Table":
+        raise PartnergraphError(400, "format=svg draws a chart: give view=" + ", view=".join(resultviews.CHART_VIEWS)
+                                + " (or a #defaultView: comment in the query).")
+    outcome = graph.run(proto.query, results_format="json", graph_format="ntriples",
+                        default_graphs=proto.default_graphs, named_graphs=proto.named_graphs)
+    if outcome.status != 200:
+        raise PartnergraphError(outcome.status, outcome.error or "The query failed.", line=outcome.line,
+                                column=outcome.column)
+    if outcome.kind != "results":
+        raise PartnergraphError(400, "Only a SELECT query's results can be drawn as a chart.")
+    result = result_table(outcome, resultviews.MAX_ITEMS * 50)
+    try:
+        drawn = _view(graph, result, view, current_lang())
+        svg = resultviews.render(drawn, "result-" + view.lower(), lang=current_lang())
+    except resultviews.ViewError as err:
+        raise PartnergraphError(400, str(err)) from None
+    response = Response(resultviews.standalone(svg), content_type=formats.BY_NAME["svg"].content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{view.lower()}.svg"'
+    response.headers["X-Query-Seconds"] = f"{outcome.seconds:.4f}"
+    return response
+
+
 def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
-    """The query page: an editor, the named queries as examples, and results as a table."""
-    examples = [{"name": q.name, "title": q.title, "text": q.text} for q in graph.queries.values()]
+    """The workbench: an editor, the named queries as examples (their defaults written in), the
+    result as a table and as the chosen view, downloads, an embed snippet and a short link."""
+    lang = current_lang()
+    examples = [{"name": q.name, "title": q.title_in(lang)}
+                for q in sorted(graph.queries.values(), key=lambda q: q.title_in(lang).casefold())]
     prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()
                          if p in ("pg", "rdfs", "skos", "dcterms", "prov", "org", "xsd", "schema", "foaf"))
     context = {"query": text or f"{prefixes}\n\nSELECT ?partnership ?label WHERE {{\n  ?partnership a pg:Partnership ;\n"
                                   "               rdfs:label ?label .\n  FILTER (LANG(?label) = \"en\")\n}\nORDER BY ?label",
-               "examples": examples, "result": None, "error": None, "downloads": []}
+               "examples": examples, "result": None, "error": None, "downloads": [], "views": [],
+               "view": None, "chart": None, "view_error": None, "labels": {}}
     status = 200
     if text:
         outcome = graph.run(text, results_format="json", graph_format="ntriples",
@@ -151,14 +215,37 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
             status = outcome.status
             context["error"] = {"message": outcome.error, "line": outcome.line, "column": outcome.column}
         else:
-            context["result"] = result_table(outcome, current_app.config["MAX_RESULT_ROWS"])
+            result = result_table(outcome, current_app.config["MAX_RESULT_ROWS"])
+            context["result"] = result
             context["seconds"] = outcome.seconds
+            context["labels"] = _labels(graph, lang)
+            if outcome.kind == "results" and result["kind"] == "results":
+                chosen = resultviews.view_name(request.args.get("view")) or resultviews.default_view(text)
+                context["view"] = chosen
+                context["views"] = [{"name": v, "href": "/sparql?" + urlencode({"query": text, "view": v}),
+                                     "current": v == chosen} for v in resultviews.VIEWS]
+                if chosen != "Table":
+                    svg_href = "/sparql?" + urlencode({"query": text, "format": "svg", "view": chosen})
+                    context["svg_href"] = svg_href
+                    context["embed"] = (f'<img src="{request.url_root.rstrip("/")}{svg_href}" '
+                                        f'alt="{chosen}" width="760">')
+                    try:
+                        context["chart"] = resultviews.render(_view(graph, result, chosen, lang), "result-view",
+                                                              lang=lang)
+                    except resultviews.ViewError as err:
+                        context["view_error"] = str(err)
+                    except ImportError:
+                        context["view_error"] = "The map view is not available on this server."
         kinds = ["results"] if outcome.kind in ("results", "boolean") else ["graph"] if outcome.kind == "graph" else ["results", "graph"]
         for fmt in formats.FORMATS:
             if fmt.kind in kinds:
                 context["downloads"].append({"name": fmt.name, "media_type": fmt.media_type,
                                              "href": "/sparql?" + urlencode({"query": text, "format": fmt.name})})
         context["share"] = "/sparql?" + urlencode({"query": text})
+        context["short_id"] = link_id(text)
+    context["bundle"] = (Path(current_app.static_folder) / "dist" / "workbench.js").is_file()
+    if context["bundle"]:
+        g.style_nonce = context["nonce"] = secrets.token_urlsafe(16)  # for the editor's own <style>
     return render_template("sparql.html", **context), status
 
 
