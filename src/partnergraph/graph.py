@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import iris, queries as named
+from . import iris, queries as named, sources
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryJob, QueryOutcome, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
@@ -144,6 +144,7 @@ class PartnerGraph:
     build_args: dict = field(default_factory=dict, repr=False)   # what reload() rebuilds from
     generation: int = 1                                            # +1 on every successful reload
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    sources: sources.Sources | None = None                         # where data, ontology and queries came from
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -164,10 +165,15 @@ class PartnerGraph:
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
                max_bytes, base, allowlist, progress) -> "PartnerGraph":
+        located = sources.locate(data, ontology_dir, queries_dir, need_data=not store)
+        data, ontology_dir, queries_dir = located.data, located.ontology, located.queries
         query_set = named.load_queries(queries_dir)
         if is_url(store):
             from .store.remote import RemoteRunner
-            return cls(RemoteRunner(store, timeout, max_bytes), query_set, None, store, base, tuple(allowlist))
+            runner = RemoteRunner(store, timeout, max_bytes)
+            # a partnergraph server lists its named queries: they run there, bound as it binds them
+            return cls(runner, runner.named_queries() or query_set, None, store, base, tuple(allowlist),
+                       sources=located)
         cleanup = None
         summary: dict = {}
         if store:
@@ -189,7 +195,7 @@ class PartnerGraph:
             else:
                 embedded, summary = build_store(None, plan, Path(ontology_dir) / "rules", progress, base)
         runner = WorkerPool(path, workers, timeout, max_bytes, base) if workers > 0 else InlineRunner(embedded, max_bytes)
-        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup)
+        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located)
 
     def close(self) -> None:
         self.runner.close()
@@ -255,9 +261,17 @@ class PartnerGraph:
         if text_or_name in self.queries:
             nq = self.queries[text_or_name]
             text, bindings = nq.text, nq.bindings({k: v for k, v in params.items()})
+            if nq.url:  # listed by a partnergraph server: run there, bound as the server binds
+                outcome = self.runner.run_named(nq.url, params)
+                if outcome.status != 200:
+                    raise QueryError(outcome)
+                return Result(outcome)
+        elif named.looks_like_name(text_or_name):
+            raise named.UnknownQuery.of(text_or_name, self.queries)
         elif params:
-            raise named.ParameterError("parameters are only taken by named queries; "
-                                       f"known: {', '.join(sorted(self.queries))}")
+            raise named.ParameterError(
+                f"keyword arguments ({', '.join(sorted(params))}) are the parameters of named queries, and the "
+                f"first argument is SPARQL text here; the named queries are: {', '.join(sorted(self.queries)) or 'none'}")
         outcome = self.run(text, results_format="json", graph_format="ntriples", bindings=bindings)
         if outcome.status != 200:
             raise QueryError(outcome)

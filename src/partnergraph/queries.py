@@ -13,6 +13,7 @@ substitution, never pasted into the query text.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,21 @@ class ParameterError(ValueError):
 
 
 class UnknownQuery(LookupError):
-    pass
+    """A name that is no named query; the message gives the closest names."""
+
+    @classmethod
+    def of(cls, name: str, queries) -> "UnknownQuery":
+        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.6)
+        if close:
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        else:
+            hint = f"; known: {', '.join(sorted(queries)) or 'none'}"
+        return cls(f"no named query {name!r}{hint}")
+
+
+def looks_like_name(text: str) -> bool:
+    """A query name rather than SPARQL text: lower case and hyphens, no spaces."""
+    return bool(_NAME.match(text))
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,17 @@ class NamedQuery:
     text: str
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    url: str | None = None   # /queries/NAME of the partnergraph server that lists it (open(URL))
+
+    def to_json(self, url: str | None = None) -> dict:
+        """The query as the server lists it at /queries (for partnergraph.open(URL) and other clients)."""
+        data = {"name": self.name, "title": self.title, "description": self.description,
+                "parameters": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help}
+                               for p in self.parameters],
+                "text": self.text}
+        if url:
+            data["url"] = url
+        return data
 
     def bindings(self, values: dict[str, str] | None = None) -> dict[str, tuple]:
         values = dict(values or {})
@@ -133,4 +159,4 @@ def get(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     try:
         return queries[name]
     except KeyError:
-        raise UnknownQuery(f"no named query {name!r}; known: {', '.join(sorted(queries)) or 'none'}") from None
+        raise UnknownQuery.of(name, queries) from None

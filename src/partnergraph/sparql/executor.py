@@ -20,8 +20,8 @@ from . import formats
 @dataclass
 class QueryJob:
     text: str
-    results_format: str = "json"          # used for SELECT and ASK
-    graph_format: str = "turtle"          # used for CONSTRUCT and DESCRIBE
+    results_format: str | None = "json"   # used for SELECT and ASK; None: refuse them (406)
+    graph_format: str | None = "turtle"   # used for CONSTRUCT and DESCRIBE; None: refuse them (406)
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     bindings: dict[str, tuple] = field(default_factory=dict)  # name -> ("iri", v) | ("literal", v, datatype, lang)
@@ -42,6 +42,15 @@ class QueryOutcome:
     @property
     def content_type(self) -> str:
         return formats.BY_NAME[self.format].content_type if self.format else "application/json"
+
+
+def no_format_message(kind: str) -> str:
+    """A 406 for a query whose result has no format among those asked for."""
+    if kind == "graph":
+        return ("This query gives a graph (CONSTRUCT or DESCRIBE), and the format asked for is one for "
+                f"SELECT and ASK results; ask for one of {formats.known_formats('graph')}.")
+    return ("This query gives results (SELECT or ASK), and the format asked for is one for graphs; "
+            f"ask for one of {formats.known_formats('results')}.")
 
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
@@ -94,7 +103,10 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
                              named_graphs=job.named_graphs or None, substitutions=substitutions,
                              base_iri=job.base_iri)
         buffer = _CappedBuffer(max_bytes)
-        if isinstance(result, pyoxigraph.QueryTriples):
+        kind = "graph" if isinstance(result, pyoxigraph.QueryTriples) else "results"
+        if (job.graph_format if kind == "graph" else job.results_format) is None:
+            return QueryOutcome(406, "error", error=no_format_message(kind), seconds=time.perf_counter() - started)
+        if kind == "graph":
             fmt = formats.by_name(job.graph_format, "graph")
             try:
                 result.serialize(buffer, format=fmt.oxigraph, prefixes=PREFIXES) if fmt.name == "turtle" \

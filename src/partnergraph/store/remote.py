@@ -11,7 +11,7 @@ import time
 import requests
 
 from ..sparql import formats
-from ..sparql.executor import QueryJob, QueryOutcome
+from ..sparql.executor import QueryJob, QueryOutcome, no_format_message
 
 
 def _term_sparql(binding: tuple) -> str:
@@ -138,8 +138,13 @@ class RemoteRunner:
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
         timeout = self.timeout if timeout is None else timeout
         started = time.perf_counter()
-        results_fmt = formats.by_name(job.results_format, "results")
-        graph_fmt = formats.by_name(job.graph_format, "graph")
+        results_fmt = formats.by_name(job.results_format or "json", "results")
+        graph_fmt = formats.by_name(job.graph_format or "turtle", "graph")
+        form = query_form(job.text)
+        refused = job.graph_format is None if form in ("CONSTRUCT", "DESCRIBE") else job.results_format is None
+        if refused:
+            return QueryOutcome(406, "error", error=no_format_message("graph" if form in ("CONSTRUCT", "DESCRIBE")
+                                                                     else "results"))
         data = {"query": substitute(job.text, job.bindings)}
         if job.default_graphs:
             data["default-graph-uri"] = job.default_graphs
@@ -147,7 +152,6 @@ class RemoteRunner:
             data["named-graph-uri"] = job.named_graphs
         # Ask for one kind of answer: some engines (Virtuoso) answer a CONSTRUCT as a table when
         # the Accept header also admits table formats.
-        form = query_form(job.text)
         accept = graph_fmt.media_type if form in ("CONSTRUCT", "DESCRIBE") else results_fmt.media_type
         if form == "ASK":
             # Ask for JSON and write the requested format here: some engines (Virtuoso) answer ASK
@@ -189,5 +193,75 @@ class RemoteRunner:
             body = answer.serialize(format=results_fmt.oxigraph)
         return QueryOutcome(200, kind, results_fmt.name, body, seconds=seconds)
 
+    def named_queries(self) -> dict:
+        return named_queries(self)
+
+    def run_named(self, url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
+        return run_named(self, url, params, timeout)
+
     def close(self) -> None:
         self.session.close()
+
+
+# -- the named queries of a partnergraph server ---------------------------------------------------
+
+def _listing_url(endpoint: str) -> str | None:
+    """http://host/sparql -> http://host/queries: where a partnergraph server lists its queries."""
+    stem = endpoint.split("?", 1)[0].rstrip("/")
+    return stem[: -len("/sparql")] + "/queries" if stem.endswith("/sparql") else None
+
+
+def named_queries(runner: "RemoteRunner") -> dict:
+    """The named queries a partnergraph server lists at /queries (JSON), each with the URL it runs
+    at; {} when the endpoint is not a partnergraph server (any other SPARQL store)."""
+    from pathlib import Path
+
+    from ..queries import NamedQuery, Parameter
+    url = _listing_url(runner.endpoint)
+    if url is None:
+        return {}
+    try:
+        response = runner.session.get(url, headers={"Accept": "application/json"}, timeout=min(runner.timeout, 30))
+        listing = response.json()["queries"] if response.status_code == 200 else []
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        return {}
+    found = {}
+    for item in listing:
+        try:
+            params = tuple(Parameter(p["name"], p["type"], p.get("default"), p.get("help", ""))
+                           for p in item.get("parameters", []))
+            found[item["name"]] = NamedQuery(item["name"], item["title"], item.get("description", ""), item["text"],
+                                             Path(item["name"] + ".rq"), params, item["url"])
+        except (KeyError, TypeError):
+            continue  # an entry this version cannot read: the others still run
+    return found
+
+
+def run_named(runner: "RemoteRunner", url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
+    """Run a server's named query at its /queries/NAME with the raw parameter values: the server
+    checks and binds them exactly as its own pages do."""
+    timeout = runner.timeout if timeout is None else timeout
+    started = time.perf_counter()
+    accept = f"{formats.BY_NAME['json'].media_type}, {formats.BY_NAME['ntriples'].media_type};q=0.9"
+    try:
+        response = runner.session.get(url, params={k: str(v) for k, v in params.items()},
+                                      headers={"Accept": accept}, timeout=timeout)
+    except requests.Timeout:
+        return QueryOutcome(503, "error", error=f"{url} did not answer within {timeout:g} s")
+    except requests.RequestException as err:
+        return QueryOutcome(502, "error", error=f"{url} could not be reached: {err}")
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        try:
+            error = response.json()["error"]
+            return QueryOutcome(error.get("status", response.status_code), "error", error=error["message"],
+                                line=error.get("line"), column=error.get("column"), seconds=seconds)
+        except (ValueError, KeyError, TypeError):
+            return QueryOutcome(502 if response.status_code >= 500 else response.status_code, "error",
+                                error=f"{url} answered {response.status_code}", seconds=seconds)
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media == formats.BY_NAME["ntriples"].media_type:
+        return QueryOutcome(200, "graph", "ntriples", response.content, seconds=seconds)
+    body, kind = _normalise_json(response.content)
+    return QueryOutcome(200, kind, "json", body, seconds=seconds)
+

@@ -10,8 +10,9 @@ from .. import iris
 from ..graph import PartnerGraph
 from ..sparql import formats
 from ..sparql.results import result_table
-from .context import graph_of
+from .context import accept_header, format_value, graph_of
 from .errors import PartnergraphError
+from .responses import result_formats
 
 bp = Blueprint("sparql", __name__)
 
@@ -72,29 +73,7 @@ def read_protocol_request() -> ProtocolRequest:
     query = query_values[0] if query_values else None
     defaults = source.getlist("default-graph-uri") + (args.getlist("default-graph-uri") if source is not args else [])
     named = source.getlist("named-graph-uri") + (args.getlist("named-graph-uri") if source is not args else [])
-    fmt = source.get("format") or args.get("format")
-    return ProtocolRequest(query, defaults, named, fmt)
-
-
-def choose_formats(fmt: str | None, accept: str | None) -> tuple[str, str]:
-    """(results format, graph format) from the `format` parameter or the Accept header."""
-    if fmt:
-        try:
-            chosen = formats.by_name(fmt)
-        except formats.UnknownFormat as err:
-            raise PartnergraphError(400, str(err)) from None
-        if chosen.kind == "results":
-            return chosen.name, "turtle"
-        if chosen.kind == "graph":
-            return "json", chosen.name
-        return "json", "turtle"
-    results = formats.negotiate(accept, "results")
-    graph = formats.negotiate(accept, "graph")
-    if results is None and graph is None:
-        raise PartnergraphError(406, "None of the formats in the Accept header can be produced; "
-                                     "results: " + ", ".join(f.media_type for f in formats.RESULT_FORMATS) +
-                                "; graphs: " + ", ".join(f.media_type for f in formats.GRAPH_FORMATS))
-    return (results.name if results else "json"), (graph.name if graph else "turtle")
+    return ProtocolRequest(query, defaults, named, format_value())
 
 
 def check_graphs(graph: PartnerGraph, names: list[str]) -> None:
@@ -108,20 +87,21 @@ def sparql():
     if request.method == "OPTIONS":
         return Response(status=204)
     proto = read_protocol_request()
-    accept = request.headers.get("Accept")
+    accept = accept_header()
+    page_asked = _asks_for_page(proto.format)
     graph = graph_of()
     if proto.query is None or not proto.query.strip():
         if proto.query is not None and request.method == "POST":
             raise PartnergraphError(400, "The query is empty.")
-        if formats.wants_html(accept) and not proto.format:
+        if page_asked or (formats.wants_html(accept) and not proto.format):
             return query_page(graph, "", None)
         return service_description(graph, proto.format, accept)
     if len(proto.query) > current_app.config["MAX_QUERY_LENGTH"]:
         raise PartnergraphError(413, f"The query is longer than the limit of {current_app.config['MAX_QUERY_LENGTH']:,} characters.")
     check_graphs(graph, proto.default_graphs + proto.named_graphs)
-    if formats.wants_html(accept) and (not proto.format or proto.format == "html"):
+    if page_asked or (formats.wants_html(accept) and not proto.format):
         return query_page(graph, proto.query, proto)
-    results_format, graph_format = choose_formats(proto.format, accept)
+    results_format, graph_format = result_formats(proto.format, accept)
     outcome = graph.run(proto.query, results_format=results_format, graph_format=graph_format,
                         default_graphs=proto.default_graphs, named_graphs=proto.named_graphs,
                         base_iri=request.base_url)
@@ -129,12 +109,18 @@ def sparql():
         raise PartnergraphError(outcome.status, outcome.error or "The query failed.", line=outcome.line,
                                 column=outcome.column, headers={"Retry-After": "5"} if outcome.status == 503 else None)
     response = Response(outcome.body, status=200, content_type=outcome.content_type)
-    response.headers["Vary"] = "Accept"
     response.headers["X-Query-Seconds"] = f"{outcome.seconds:.4f}"
     if proto.format:
         ext = formats.BY_NAME[outcome.format].extension
         response.headers["Content-Disposition"] = f'inline; filename="result.{ext}"'
     return response
+
+
+def _asks_for_page(fmt: str | None) -> bool:
+    try:
+        return bool(fmt) and formats.choice(fmt).results == "html"
+    except formats.UnknownFormat as err:
+        raise PartnergraphError(406, str(err)) from None
 
 
 def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
@@ -174,7 +160,7 @@ def service_description(graph: PartnerGraph, fmt: str | None, accept: str | None
         try:
             chosen = formats.by_name(fmt, "graph")
         except formats.UnknownFormat as err:
-            raise PartnergraphError(400, str(err)) from None
+            raise PartnergraphError(406, f"{err} (the service description is a graph)") from None
     else:
         chosen = formats.negotiate(accept, "graph") or formats.BY_NAME["turtle"]
     sd = rdflib.Namespace(SD)
@@ -209,6 +195,4 @@ def service_description(graph: PartnerGraph, fmt: str | None, accept: str | None
         g.add((inner, VOID.triples, rdflib.Literal(count)))
     rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}[chosen.name]
     body = g.serialize(format=rdflib_format, encoding="utf-8")
-    response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
-    return response
+    return Response(body, content_type=chosen.content_type)
