@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pyoxigraph
 
 from .. import iris
 from . import formats
+from .errors import explain
 
 
 @dataclass
@@ -51,9 +51,6 @@ def no_format_message(kind: str) -> str:
                 f"SELECT and ASK results; ask for one of {formats.known_formats('graph')}.")
     return ("This query gives results (SELECT or ASK), and the format asked for is one for graphs; "
             f"ask for one of {formats.known_formats('results')}.")
-
-
-_POSITION = re.compile(r"at (\d+):(\d+)")
 
 
 class ResultTooLarge(Exception):
@@ -120,12 +117,9 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
             kind = "boolean" if isinstance(result, pyoxigraph.QueryBoolean) else "results"
         return QueryOutcome(200, kind, fmt.name, buffer.getvalue(), seconds=time.perf_counter() - started)
     except SyntaxError as err:
-        line, column = err.lineno, err.offset
-        position = _POSITION.search(err.msg or "")
-        if line is None and position:
-            line, column = int(position.group(1)), int(position.group(2))
-        return QueryOutcome(400, "error", error=f"Query syntax error: {err.msg}", line=line,
-                            column=column, seconds=time.perf_counter() - started)
+        plain = explain(job.text, err.msg or "", err.lineno, err.offset)
+        return QueryOutcome(400, "error", error=plain.message, line=plain.line,
+                            column=plain.column, seconds=time.perf_counter() - started)
     except ResultTooLarge as err:
         return QueryOutcome(507, "error", error=f"Result too large: {err}. Add a LIMIT or narrow the query.",
                             seconds=time.perf_counter() - started)

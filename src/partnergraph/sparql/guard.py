@@ -158,7 +158,9 @@ def require_query(text: str) -> None:
             _PARSED.clear()
         _PARSED.add(text)
     except ParseException as err:
-        raise QueryRefused(400, f"Query syntax error: {err.msg}", line=err.lineno, column=err.col) from err
+        from .errors import explain
+        plain = explain(text, err.msg, err.lineno, err.col)
+        raise QueryRefused(400, plain.message, line=plain.line, column=plain.column) from err
     except RecursionError as err:
         raise QueryRefused(400, "The query is nested too deeply to be checked.") from err
     except Exception as err:  # rdflib's parser raises assorted errors on odd input
