@@ -16,6 +16,15 @@ from .rdffiles import ValidationSetupError
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
 
 
+def _located(data=None, ontology=None, queries=None, **needs):
+    """./data, ./ontology and ./queries, or the packaged graph (said on stderr)."""
+    from .sources import locate
+    found = locate(list(data) if data else None, ontology, queries, **needs)
+    if found.notice:
+        click.echo(found.notice, err=True)
+    return found
+
+
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -73,8 +82,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--ontology", default="ontology/partnergraph.ttl", show_default=True, help="The OWL ontology.")
-@click.option("--shapes", default="ontology/shapes.ttl", show_default=True, help="The SHACL shapes.")
+@click.option("--ontology", help="The OWL ontology (default: ontology/partnergraph.ttl, or the packaged one).")
+@click.option("--shapes", help="The SHACL shapes (default: ontology/shapes.ttl, or the packaged ones).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
               help="SHACL engine: turbo (pyshacl-turbo over a pyoxigraph store, fast), pyshacl (the reference), "
@@ -85,11 +94,12 @@ def validate(paths, ontology, shapes, fmt, engine) -> None:
     Exit status: 0 when everything conforms, 1 on syntax errors or violations, 2 when the
     check could not run. Data files are never changed.
     """
+    found = _located(paths or None, need_ontology=not (ontology and shapes), need_queries=False)
     try:
         from .validate import validate_paths
-        report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)
+        report = validate_paths(paths or found.data, ontology or found.ontology_file, shapes or found.shapes, engine=engine)
     except ValidationSetupError as err:
-        _fail(str(err), 2)
+        _fail(f"{err} (pass --ontology and --shapes)", 2)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(report.exit_code)
 
@@ -99,7 +109,7 @@ def validate(paths, ontology, shapes, fmt, engine) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--store", "store_dir", required=True, type=click.Path(), help="Directory of the persistent store to (re)build.")
-@click.option("--ontology-dir", default="ontology", show_default=True)
+@click.option("--ontology-dir", default="ontology", show_default=True, help="Ontology, shapes and rules (./ontology or the packaged ones).")
 @click.option("--vocab", multiple=True, help="An external vocabulary (file or URL) for its own named graph, e.g. the UN SDG KOS.")
 @click.option("--no-validate", is_flag=True, help="Load without checking the SHACL shapes.")
 @click.option("--base", default=iris.DEFAULT_BASE, show_default=True, help="Dataset base IRI.")
@@ -109,6 +119,7 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
     existing store as it was."""
     from .store.embedded import build_store, load_plan
 
+    ontology_dir = _located(paths, ontology_dir, need_queries=False).ontology
     try:
         if not no_validate:
             from .validate import validate_paths
@@ -138,7 +149,10 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
 
 def _open_graph(store: str | None, endpoint: str | None, data: tuple[str, ...], vocab=(), validate=True) -> PartnerGraph:
     try:
-        return PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+        graph = PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+        if graph.sources and graph.sources.notice:
+            click.echo(graph.sources.notice, err=True)
+        return graph
     except DataRejected as err:
         click.echo(err.report.to_text(), err=True)
         _fail("the data does not validate", 1)
@@ -219,11 +233,11 @@ def query(name_or_file, expression, params, fmt, endpoint, store, data) -> None:
 
 
 @main.command("queries")
-@click.option("--queries-dir", default="queries", show_default=True)
+@click.option("--queries-dir", default="queries", show_default=True, help="./queries, or the packaged ones.")
 def list_queries(queries_dir) -> None:
     """List the named queries with their parameters."""
     from .queries import load_queries
-    for nq in load_queries(queries_dir).values():
+    for nq in load_queries(_located(None, None, queries_dir, need_data=False, need_ontology=False).queries).values():
         click.echo(f"{nq.name}\n    {nq.title}")
         if nq.description:
             click.echo(f"    {nq.description}")
@@ -243,7 +257,8 @@ def stats(store, data) -> None:
     if not store:
         try:
             from .validate import validate_paths
-            report = validate_paths(list(data) or ["data"])
+            found = _located(data, need_queries=False)
+            report = validate_paths(found.data, found.ontology_file, found.shapes)
             status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
         except ValidationSetupError as err:
             status = f"could not check: {err}"
@@ -373,6 +388,9 @@ def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
         "WORKERS": workers, "THREADS": threads, "QUERY_TIMEOUT": timeout}.items() if v}
     try:
         app = create_app(overrides)
+        located = app.extensions["partnergraph"].sources
+        if located and located.notice:
+            click.echo(located.notice, err=True)
     except DataRejected as err:
         click.echo(err.report.to_text(), err=True)
         _fail("the data does not validate; nothing is served", 1)

@@ -165,15 +165,18 @@ class PartnerGraph:
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
                max_bytes, base, allowlist, progress) -> "PartnerGraph":
-        located = sources.locate(data, ontology_dir, queries_dir, need_data=not store)
-        data, ontology_dir, queries_dir = located.data, located.ontology, located.queries
-        query_set = named.load_queries(queries_dir)
         if is_url(store):
             from .store.remote import RemoteRunner
             runner = RemoteRunner(store, timeout, max_bytes)
             # a partnergraph server lists its named queries: they run there, bound as it binds them
-            return cls(runner, runner.named_queries() or query_set, None, store, base, tuple(allowlist),
+            served = runner.named_queries()
+            located = sources.locate(None, ontology_dir, queries_dir, need_data=False, need_ontology=False,
+                                     need_queries=not served)
+            return cls(runner, served or named.load_queries(located.queries), None, store, base, tuple(allowlist),
                        sources=located)
+        located = sources.locate(data, ontology_dir, queries_dir, need_data=not store, need_ontology=not store)
+        data, ontology_dir, queries_dir = located.data, located.ontology, located.queries
+        query_set = named.load_queries(queries_dir)
         cleanup = None
         summary: dict = {}
         if store:

@@ -54,20 +54,21 @@ def _local(name: str | None, default: str) -> bool:
 
 
 def locate(data: list[str] | None = None, ontology: str | None = None, queries: str | None = None,
-           need_data: bool = True) -> Sources:
+           need_data: bool = True, need_ontology: bool = True, need_queries: bool = True) -> Sources:
     """Resolve each of data, ontology and queries: a value other than the default name is taken as
     given; the default ('data', 'ontology', 'queries', or None) is ./NAME when it exists and the
-    packaged copy otherwise. need_data=False (a store or an endpoint) leaves data alone."""
+    packaged copy otherwise. A part that is not needed (need_data=False for a store or an
+    endpoint) is left as it is."""
     data = [str(d) for d in data] if data else None
     root = packaged_root()
     packaged = []
     if need_data and (data is None or data == ["data"]) and not Path("data").exists() and root:
         data = [str(root / "data")]
         packaged.append("data")
-    if not _local(ontology, "ontology") and root:
+    if need_ontology and not _local(ontology, "ontology") and root:
         ontology = str(root / "ontology")
         packaged.append("ontology")
-    if not _local(queries, "queries") and root:
+    if need_queries and not _local(queries, "queries") and root:
         queries = str(root / "queries")
         packaged.append("queries")
     return Sources(data or ["data"], ontology or "ontology", queries or "queries", tuple(packaged),
