@@ -134,7 +134,7 @@ def void():
     labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
     sizes = graph.graph_sizes()
     names = dataset.dump_graphs(graph, base_iri())
-    summary = {"triples": sum(sizes[n] for n in names), "graphs": [(n, sizes[n]) for n in names],
+    summary = {"triples": dataset.default_graph_triples(graph), "graphs": [(n, sizes[n]) for n in names],
                "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(dashboard.PG)),
                                  key=lambda cn: (-cn[1], cn[0])),
                "vocabularies": dataset.vocabularies(graph), "sizes": dumps().sizes()}
