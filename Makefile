@@ -7,19 +7,25 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
 
 .PHONY: serve test bench clean validate
 
-$(STAMP): pyproject.toml
+# make serve installs what serving needs; make test adds the test tools
+$(SERVE_STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SERVE_STAMP)
+
+$(STAMP): $(SERVE_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+serve: $(SERVE_STAMP)
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
-validate: $(STAMP)
+validate: $(SERVE_STAMP)
 	$(BIN)/partnergraph validate
 
 # The endpoint, views and named-query tests run again with the data published into the Oxigraph
