@@ -64,9 +64,9 @@ def undeclared_prefix(text: str) -> tuple[str, int] | None:
 def _prefix_message(prefix: str) -> str:
     namespace = iris.PREFIXES.get(prefix)
     if namespace:
-        return (f"Query syntax error: the prefix {prefix}: is used but not declared. Add this line at the top "
-                f"of the query:\nPREFIX {prefix}: <{namespace}>")
-    return (f"Query syntax error: the prefix {prefix}: is used but not declared. Declare it at the top of the "
+        return (f"Query syntax error: the prefix {prefix}: is used but not declared; add the line "
+                f"PREFIX {prefix}: <{namespace}> at the top of the query.")
+    return (f"Query syntax error: the prefix {prefix}: is used but not declared; declare it at the top of the "
             f"query with PREFIX {prefix}: <its namespace IRI>, or write the full IRI in <...>.")
 
 

@@ -7,6 +7,7 @@ or JSON-LD. So a value resolves to a Choice: the format for results and the form
 either of which may be absent (`csv` has no graph format)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -28,8 +29,7 @@ class Format:
     @property
     def aliases(self) -> tuple[str, ...]:
         """Every other name and media type that means this format (from ALIASES)."""
-        return tuple(alias for alias, choice in ALIASES.items()
-                     if self.name in (choice.results, choice.graph) and alias not in (self.name, self.media_type))
+        return _aliases_of(self.name, self.media_type)
 
 
 FORMATS: tuple[Format, ...] = (
@@ -84,6 +84,12 @@ ALIASES: dict[str, Choice] = {
     **_same(None, "rdfxml", "rdfxml", "rdf", "rdf+xml", "rdf/xml", "application/rdf+xml"),
     **_same("html", "html", "html", "text/html", "application/xhtml+xml"),
 }
+
+
+@functools.cache
+def _aliases_of(name: str, media_type: str) -> tuple[str, ...]:
+    return tuple(alias for alias, chosen in ALIASES.items()
+                 if name in (chosen.results, chosen.graph) and alias not in (name, media_type))
 
 
 class UnknownFormat(ValueError):
