@@ -136,3 +136,36 @@ def test_pandas_read_csv(live_server, expected):
     assert by_parameter["p"].str.startswith("https://w3id.org/partnergraph/id/partnership/").all()
     assert tabs.iloc[0, 0].startswith("<https://w3id.org/partnergraph/id/partnership/")
     assert io  # the module reads no local files
+
+
+# -- the Python API against a server ----------------------------------------------------------
+
+def test_queries_listing_as_json(client, graph):
+    listing = client.get("/queries", headers={"Accept": "application/json"}).get_json()["queries"]
+    assert {q["name"] for q in listing} == set(graph.queries)
+    by_name = {q["name"]: q for q in listing}
+    for name, query in graph.queries.items():
+        item = by_name[name]
+        assert item["title"] == query.title and item["url"].endswith(f"/queries/{name}")
+        assert [(p["name"], p["type"], p["default"]) for p in item["parameters"]] == \
+            [(p.name, p.type, p.default) for p in query.parameters]
+    assert client.get("/queries", headers={"Accept": "text/html"}).mimetype == "text/html"
+    assert client.get("/queries?format=json").mimetype == "application/json"
+
+
+def test_open_url_runs_the_servers_named_queries(live_server, graph):
+    import partnergraph
+    from partnergraph.queries import ParameterError, UnknownQuery
+    remote = partnergraph.open(live_server.url + "/sparql")
+    assert set(remote.queries) == set(graph.queries)
+    def terms(result):  # blank nodes have each store's own labels
+        return [{k: ("bnode",) if v["type"] == "bnode" else v for k, v in row.items()} for row in result.bindings()]
+    for name in sorted(graph.queries):
+        assert terms(remote.query(name)) == terms(graph.query(name)), name
+    assert remote.query("projects-by-sdg", sdg="4").rows() == graph.query("projects-by-sdg", sdg="4").rows()
+    with pytest.raises(UnknownQuery, match="no named query 'projects-by-sgd'; did you mean 'projects-by-sdg'"):
+        remote.query("projects-by-sgd", sdg="4")
+    with pytest.raises(ParameterError, match="has no parameter goal; it takes: sdg, lang"):
+        remote.query("projects-by-sdg", goal="4")
+    with pytest.raises(ParameterError, match="keyword arguments"):
+        remote.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", sdg="4")
