@@ -8,12 +8,18 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
 
 .PHONY: serve test bench clean validate assets map-data
 
-$(STAMP): pyproject.toml
+# make serve installs what serving needs; make test adds the test tools
+$(SERVE_STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SERVE_STAMP)
+
+$(STAMP): $(SERVE_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -32,10 +38,10 @@ $(BUNDLE): assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
 	  echo "For the editor install Node.js 18+ with npm (apt-get install nodejs npm) and run 'make assets'."; \
 	fi
 
-serve: $(STAMP) map-data $(BUNDLE)
+serve: $(SERVE_STAMP) map-data $(BUNDLE)
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
-validate: $(STAMP)
+validate: $(SERVE_STAMP)
 	$(BIN)/partnergraph validate
 
 # The endpoint, views and named-query tests run again with the data published into the Oxigraph

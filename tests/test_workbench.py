@@ -13,7 +13,7 @@ import pytest
 from partnergraph import resultviews
 from partnergraph.completion import CompletionIndex, fold
 from partnergraph.shortlinks import ShortLinkError, ShortLinks, link_id
-from partnergraph.sparql.explain import syntax_message, undeclared_prefixes
+from partnergraph.sparql.errors import explain, undeclared_prefix
 
 PG = "https://w3id.org/partnergraph/ontology#"
 ID = "https://w3id.org/partnergraph/id/"
@@ -218,9 +218,8 @@ def test_undeclared_prefix_names_the_prefix_and_its_line(client):
     error = response.get_json()["error"]
     assert response.status_code == 400 and error["line"] == 1 and error["column"]
     assert "skos:" in error["message"] and "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>" in error["message"]
-    assert undeclared_prefixes("PREFIX a: <x:> SELECT * { ?s a:b b:c }") == ["b"]
-    assert "the parser stopped at '}'" in syntax_message("SELECT * WHERE { ?s ?p }", "error at 1:23: expected one "
-                                                         "of LATERAL, ['_']", 1, 23)
+    assert undeclared_prefix("PREFIX a: <x:> SELECT * { ?s a:b b:c }")[0] == "b"
+    assert "near '}'" in explain("SELECT * WHERE { ?s ?p }", "error at 1:23: expected one of LATERAL, ['_']", 1, 23).message
 
 
 def test_error_marker_data_on_the_page(client):

@@ -15,16 +15,32 @@ __version__ = "1.0.0"
 
 def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", queries_dir: str = "queries",
          validate: bool = True, vocab: list[str] | None = None):
-    """A graph to query: None for ./data, a data directory or file, a store directory built by
-    'partnergraph load', or the URL of a SPARQL endpoint."""
-    from .graph import PartnerGraph, is_store_dir, is_url  # start-up: `import partnergraph` stays light
+    """A graph to query: None for ./data (or, where there is none, the graph that comes with the
+    package), a data directory or file, a store directory built by 'partnergraph load', or the URL
+    of a SPARQL endpoint. The URL of a partnergraph server brings its named queries along."""
+    import warnings
+
+    # start-up: `import partnergraph` stays light
+    from .graph import PartnerGraph, is_store_dir, is_url
+    from .rdffiles import ValidationSetupError
 
     if path_or_url is None:
-        return PartnerGraph.build(data=["data"], ontology_dir=ontology_dir, queries_dir=queries_dir,
-                                  validate=validate, vocab=vocab)
-    if is_url(path_or_url) or is_store_dir(path_or_url):
-        return PartnerGraph.build(store=str(path_or_url), ontology_dir=ontology_dir, queries_dir=queries_dir)
-    if not Path(path_or_url).exists():
-        raise FileNotFoundError(f"{path_or_url}: no such data directory, file or store")
-    return PartnerGraph.build(data=[str(path_or_url)], ontology_dir=ontology_dir, queries_dir=queries_dir,
-                              validate=validate, vocab=vocab)
+        kwargs = dict(data=["data"], validate=validate, vocab=vocab)
+    elif is_url(path_or_url) or is_store_dir(path_or_url):
+        kwargs = dict(store=str(path_or_url))
+    elif not Path(path_or_url).exists():
+        raise FileNotFoundError(f"partnergraph.open({str(path_or_url)!r}): no such data directory, file or store")
+    else:
+        kwargs = dict(data=[str(path_or_url)], validate=validate, vocab=vocab)
+    try:
+        graph = PartnerGraph.build(ontology_dir=ontology_dir, queries_dir=queries_dir, **kwargs)
+    except ValidationSetupError as err:
+        raise ValidationSetupError(f"{err}; give partnergraph.open(ontology_dir=...) the directory holding "
+                                   "partnergraph.ttl and shapes.ttl, or validate=False") from None
+    if graph.sources and graph.sources.notice:
+        warnings.warn(graph.sources.notice, PackagedGraph, stacklevel=2)
+    return graph
+
+
+class PackagedGraph(UserWarning):
+    """open() found no ./data, ./ontology or ./queries and uses the graph that comes with the package."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import iris, rq
+from . import iris, rq, sources
 from .graph import (DataRejected, PartnerGraph, check_data, rows_to_table,
                     validate_and_build)
 from .iris import compact_iri
@@ -15,6 +15,14 @@ from .queries import ParameterError, UnknownQuery, get as get_query, load_querie
 from .rdffiles import ValidationSetupError
 
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
+
+
+def _located(data=None, ontology=None, queries=None, **needs):
+    """./data, ./ontology and ./queries, or the packaged graph (said on stderr)."""
+    found = sources.locate(list(data) if data else None, ontology, queries, **needs)
+    if found.notice:
+        click.echo(found.notice, err=True)
+    return found
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -74,8 +82,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--ontology", default="ontology/partnergraph.ttl", show_default=True, help="The OWL ontology.")
-@click.option("--shapes", default="ontology/shapes.ttl", show_default=True, help="The SHACL shapes.")
+@click.option("--ontology", help="The OWL ontology (default: ontology/partnergraph.ttl, or the packaged one).")
+@click.option("--shapes", help="The SHACL shapes (default: ontology/shapes.ttl, or the packaged ones).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(["auto", "pyshacl", "turbo"]), default="auto", show_default=True,
               help="SHACL engine: turbo (pyshacl-turbo over a pyoxigraph store, fast), pyshacl (the reference), "
@@ -102,11 +110,12 @@ def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) ->
             _fail(f"the data does not validate:\n{err}", 1)
         click.echo(report.to_text())
         sys.exit(report.exit_code)
+    found = _located(paths or None, need_ontology=not (ontology and shapes), need_queries=False)
     try:
         from .validate import validate_paths  # start-up: rdflib and pySHACL only to validate
-        report = validate_paths(paths or ["data"], ontology, shapes, engine=engine)
+        report = validate_paths(paths or found.data, ontology or found.ontology_file, shapes or found.shapes, engine=engine)
     except ValidationSetupError as err:
-        _fail(str(err), 2)
+        _fail(f"{err} (pass --ontology and --shapes)", 2)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(report.exit_code)
 
@@ -116,7 +125,7 @@ def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) ->
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--store", "store_dir", required=True, type=click.Path(), help="Directory of the persistent store to (re)build.")
-@click.option("--ontology-dir", default="ontology", show_default=True)
+@click.option("--ontology-dir", default="ontology", show_default=True, help="Ontology, shapes and rules (./ontology or the packaged ones).")
 @click.option("--vocab", multiple=True, help="An external vocabulary (file or URL) for its own named graph, e.g. the UN SDG KOS.")
 @click.option("--no-validate", is_flag=True, help="Load without checking the SHACL shapes.")
 @click.option("--base", default=iris.DEFAULT_BASE, show_default=True, help="Dataset base IRI.")
@@ -124,6 +133,7 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
     """Build a persistent store from files or directories (Turtle, N-Triples, N-Quads, TriG,
     RDF/XML, JSON-LD), each file in its own named graph. Atomic: a failed load leaves an
     existing store as it was."""
+    ontology_dir = _located(paths, ontology_dir, need_queries=False).ontology
     try:
         callback, finish = _progress("Loading")
         try:
@@ -150,7 +160,10 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
 
 def _open_graph(store: str | None, endpoint: str | None, data: tuple[str, ...], vocab=(), validate=True) -> PartnerGraph:
     try:
-        return PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+        graph = PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+        if graph.sources and graph.sources.notice:
+            click.echo(graph.sources.notice, err=True)
+        return graph
     except DataRejected as err:
         click.echo(err.report.to_text(), err=True)
         _fail("the data does not validate", 1)
@@ -230,10 +243,10 @@ def query(name_or_file, expression, params, fmt, endpoint, store, data) -> None:
 
 
 @main.command("queries")
-@click.option("--queries-dir", default="queries", show_default=True)
+@click.option("--queries-dir", default="queries", show_default=True, help="./queries, or the packaged ones.")
 def list_queries(queries_dir) -> None:
     """List the named queries with their parameters."""
-    for nq in load_queries(queries_dir).values():
+    for nq in load_queries(_located(None, None, queries_dir, need_data=False, need_ontology=False).queries).values():
         click.echo(f"{nq.name}\n    {nq.title}")
         if nq.description:
             click.echo(f"    {nq.description}")
@@ -252,7 +265,8 @@ def stats(store, data) -> None:
     status = "not checked (store)"
     if not store:
         try:
-            report = check_data(list(data) or ["data"])
+            found = _located(data, need_queries=False)
+            report = check_data(found.data, found.ontology)
             status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
         except ValidationSetupError as err:
             status = f"could not check: {err}"
@@ -383,6 +397,9 @@ def serve(host, port, store, data, vocab, workers, threads, timeout) -> None:
         "WORKERS": workers, "THREADS": threads, "QUERY_TIMEOUT": timeout}.items() if v}
     try:
         app = create_app(overrides)
+        located = app.extensions["partnergraph"].sources
+        if located and located.notice:
+            click.echo(located.notice, err=True)
     except DataRejected as err:
         click.echo(err.report.to_text(), err=True)
         _fail("the data does not validate; nothing is served", 1)

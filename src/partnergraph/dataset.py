@@ -1,7 +1,10 @@
-"""The whole dataset: dumps serialised by pyoxigraph (through graph.run) and its VoID/DCAT description.
+"""The whole dataset: its dumps and its VoID/DCAT description, both of exactly what the endpoint
+serves: every named graph (the data files, the ontology, the shapes, the inferred graph, imported
+vocabularies). N-Quads keep the named graphs; the other dumps are the default graph (the union).
 
-Dumps hold every named graph except the SHACL shapes (served at /shapes): the data files, the
-ontology and the inferred graph. N-Quads keep the named graphs.
+A dump has the same bytes for the same graph: blank nodes get canonical labels (pyoxigraph's
+canonicalisation, stable for a given pyoxigraph version) and lines and triples are sorted, so a
+mirror can tell from the bytes (or the ETag) that nothing changed after a reload.
 """
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ import gzip
 import threading
 from dataclasses import dataclass
 
+import pyoxigraph
+
 from . import iris, rq
+from .sparql import formats
 from .alignment import EXPORTS, export_bytes
 from .vocabulary import named_graph
 from .describe import sdg_goals  # noqa: F401  (re-exported for views)
@@ -33,28 +39,42 @@ DUMP_FORMATS = (
 BY_FILENAME = {d.filename: d for d in DUMP_FORMATS}
 
 
-def dump_graphs(graph, base: str) -> list[str]:
-    shapes = f"{base}graph/shapes"
-    return [g for g in graph.graph_sizes() if g != shapes]
+def dump_graphs(graph, base: str | None = None) -> list[str]:
+    """Every named graph the endpoint serves, in IRI order."""
+    return list(graph.graph_sizes())
 
 
-def serialise_dump(graph, base: str, dump: DumpFormat) -> bytes:
+def canonical_dataset(graph):
+    """Every named graph as a pyoxigraph Dataset whose blank nodes carry canonical labels."""
+    dataset = pyoxigraph.Dataset()
+    for name in dump_graphs(graph):
+        node = pyoxigraph.NamedNode(name)
+        for triple in pyoxigraph.parse(named_graph(graph, name, "ntriples"), format=pyoxigraph.RdfFormat.N_TRIPLES):
+            dataset.add(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, node))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
+def _sorted_lines(body: bytes) -> bytes:
+    lines = sorted(set(line for line in body.decode("utf-8").splitlines() if line.strip()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialise_dump(graph, base: str, dump: DumpFormat, dataset=None) -> bytes:
     """One dump's bytes (gzipped where the format says so, with a fixed mtime so the bytes are stable)."""
-    names = dump_graphs(graph, base)
+    dataset = canonical_dataset(graph) if dataset is None else dataset
     if dump.graph_format is None:
-        lines = []
-        for name in names:
-            for line in named_graph(graph, name, "ntriples").decode("utf-8").splitlines():
-                line = line.rstrip()
-                if line.endswith(" ."):
-                    lines.append(f"{line[:-2]} <{name}> .")
-        body = ("\n".join(lines) + "\n").encode("utf-8")
-    elif dump.graph_format == "ntriples":
-        seen = dict.fromkeys(line for name in names
-                             for line in named_graph(graph, name, "ntriples").decode("utf-8").splitlines() if line)
-        body = ("\n".join(seen) + "\n").encode("utf-8")
+        body = _sorted_lines(pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS))
     else:
-        body = graph.construct(rq.load("union-of-graphs"), dump.graph_format, {"shapes": ("iri", f"{base}graph/shapes")})
+        triples = sorted({pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in dataset},
+                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if dump.graph_format == "ntriples":
+            body = _sorted_lines(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+        else:
+            fmt = formats.by_name(dump.graph_format, "graph").oxigraph
+            prefixes = iris.PREFIXES if dump.graph_format == "turtle" else None
+            body = pyoxigraph.serialize(triples, format=fmt, prefixes=prefixes) if prefixes \
+                else pyoxigraph.serialize(triples, format=fmt)
     return gzip.compress(body, mtime=0) if dump.gzip else body
 
 
@@ -64,12 +84,15 @@ class Dumps:
     def __init__(self, graph, base: str):
         self.graph, self.base = graph, base
         self._bytes: dict[str, bytes] = {}
+        self._dataset = None   # the canonical dataset, made once for all the dumps
         self._lock = threading.Lock()
 
     def get(self, filename: str) -> bytes:
         with self._lock:
             if filename not in self._bytes:
-                self._bytes[filename] = serialise_dump(self.graph, self.base, BY_FILENAME[filename])
+                if self._dataset is None:
+                    self._dataset = canonical_dataset(self.graph)
+                self._bytes[filename] = serialise_dump(self.graph, self.base, BY_FILENAME[filename], self._dataset)
             return self._bytes[filename]
 
     def sizes(self) -> dict[str, int]:
@@ -93,6 +116,24 @@ def vocabularies(graph) -> list[str]:
                 used.add(ns)
                 break
     return sorted(used)
+
+
+def default_graph_triples(graph) -> int:
+    """What the endpoint counts in its default graph: SELECT (COUNT(*) ...) WHERE { ?s ?p ?o }."""
+    rows = graph.select(rq.load("default-graph-count"))
+    return int(rows[0]["n"]["value"]) if rows else 0
+
+
+def graph_stats(graph) -> list[dict]:
+    """Per named graph: its IRI and its counts of triples, distinct subjects, properties, objects."""
+    return [{"graph": r["g"]["value"], **{k: int(r[k]["value"]) for k in ("triples", "subjects", "properties", "objects")}}
+            for r in graph.select(rq.load("void-graph-stats"))]
+
+
+def _fragment(name: str, base: str) -> str:
+    """A fragment for a graph's subset: its name under {base}graph/, or its IRI percent-encoded."""
+    from urllib.parse import quote
+    return name[len(base) + len("graph/"):] if name.startswith(base + "graph/") else quote(name, safe="")
 
 
 UN_SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. A Knowledge "
@@ -143,9 +184,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     g.add((ds, DCTERMS.conformsTo, rdflib.URIRef(iris.ONTOLOGY_NS.rstrip("#"))))
     for ns in vocabularies(graph):
         g.add((ds, void.vocabulary, rdflib.URIRef(ns)))
-    names = dump_graphs(graph, base)
-    sizes = graph.graph_sizes()
-    g.add((ds, void.triples, rdflib.Literal(sum(sizes[n] for n in names), datatype=XSD.integer)))
+    g.add((ds, void.triples, rdflib.Literal(default_graph_triples(graph), datatype=XSD.integer)))
     entities = graph.select(rq.load("void-entities"), {"prefix": ("literal", base + "id/", None, None)})
     g.add((ds, void.entities, rdflib.Literal(int(entities[0]["n"]["value"]) if entities else 0, datatype=XSD.integer)))
     stats = graph.select(rq.load("void-stats"))
@@ -160,11 +199,14 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         g.add((ds, void.classPartition, part))
         g.add((part, void["class"], rdflib.URIRef(class_iri)))
         g.add((part, void.entities, rdflib.Literal(count, datatype=XSD.integer)))
-    for name in names:
-        sub = rdflib.BNode()
+    for row in graph_stats(graph):
+        name = row["graph"]
+        sub = rdflib.URIRef(f"{base}.well-known/void#graph-{_fragment(name, base)}")
         g.add((ds, void.subset, sub))
         g.add((sub, RDF.type, void.Dataset))
-        g.add((sub, void.triples, rdflib.Literal(sizes[name], datatype=XSD.integer)))
+        for key, prop in (("triples", void.triples), ("subjects", void.distinctSubjects),
+                          ("properties", void.properties), ("objects", void.distinctObjects)):
+            g.add((sub, prop, rdflib.Literal(row[key], datatype=XSD.integer)))
         g.add((sub, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name"), rdflib.URIRef(name)))
     byte_sizes = dumps.sizes()
     for dump in DUMP_FORMATS:

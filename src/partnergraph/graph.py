@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import iris, queries as named
+from . import iris, queries as named, sources
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
-from .sparql.explain import explain
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
 from .sparql.remote import RemoteRunner
 from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
@@ -163,6 +162,7 @@ class PartnerGraph:
     build_args: dict = field(default_factory=dict, repr=False)   # what reload() rebuilds from
     generation: int = 1                                            # +1 on every successful reload
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    sources: sources.Sources | None = None                         # where data, ontology and queries came from
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -183,9 +183,17 @@ class PartnerGraph:
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
                max_bytes, base, allowlist, progress) -> "PartnerGraph":
-        query_set = named.load_queries(queries_dir)
         if is_url(store):
-            return cls(RemoteRunner(store, timeout, max_bytes), query_set, None, store, base, tuple(allowlist))
+            runner = RemoteRunner(store, timeout, max_bytes)
+            # a partnergraph server lists its named queries: they run there, bound as it binds them
+            served = named.from_listing(runner.named_queries())
+            located = sources.locate(None, ontology_dir, queries_dir, need_data=False, need_ontology=False,
+                                     need_queries=not served)
+            return cls(runner, served or named.load_queries(located.queries), None, store, base, tuple(allowlist),
+                       sources=located)
+        located = sources.locate(data, ontology_dir, queries_dir, need_data=not store, need_ontology=not store)
+        data, ontology_dir, queries_dir = located.data, located.ontology, located.queries
+        query_set = named.load_queries(queries_dir)
         cleanup = None
         summary: dict = {}
         if store:
@@ -206,7 +214,7 @@ class PartnerGraph:
                     cleanup()
                 raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base) if workers > 0 else InlineRunner(embedded, max_bytes)
-        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup)
+        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located)
 
     def close(self) -> None:
         self.runner.close()
@@ -263,7 +271,7 @@ class PartnerGraph:
         outcome = self.runner.run(job, timeout)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
             return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")
-        return explain(text, outcome)
+        return outcome
 
     def query(self, text_or_name: str, _format: str | None = None, **params: Any) -> Result:
         """For notebooks: the name of a named query (with its parameters) or SPARQL text."""
@@ -272,9 +280,17 @@ class PartnerGraph:
         if text_or_name in self.queries:
             nq = self.queries[text_or_name]
             text, bindings = nq.text, nq.bindings({k: v for k, v in params.items()})
+            if nq.url:  # listed by a partnergraph server: run there, bound as the server binds
+                outcome = self.runner.run_named(nq.url, params)
+                if outcome.status != 200:
+                    raise QueryError(outcome)
+                return Result(outcome)
+        elif named.looks_like_name(text_or_name):
+            raise named.UnknownQuery.of(text_or_name, self.queries)
         elif params:
-            raise named.ParameterError("parameters are only taken by named queries; "
-                                       f"known: {', '.join(sorted(self.queries))}")
+            raise named.ParameterError(
+                f"keyword arguments ({', '.join(sorted(params))}) are the parameters of named queries, and the "
+                f"first argument is SPARQL text here; the named queries are: {', '.join(sorted(self.queries)) or 'none'}")
         return Result(self.answer(text, results_format="json", graph_format="ntriples", bindings=bindings))
 
     def answer(self, text: str, **kwargs: Any) -> QueryOutcome:

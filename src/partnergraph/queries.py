@@ -19,6 +19,7 @@ The same header in Swedish (the Swedish site shows it; English is the fallback):
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,21 @@ class ParameterError(ValueError):
 
 
 class UnknownQuery(LookupError):
-    pass
+    """A name that is no named query; the message gives the closest names."""
+
+    @classmethod
+    def of(cls, name: str, queries) -> "UnknownQuery":
+        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.6)
+        if close:
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        else:
+            hint = f"; known: {', '.join(sorted(queries)) or 'none'}"
+        return cls(f"no named query {name!r}{hint}")
+
+
+def looks_like_name(text: str) -> bool:
+    """A query name rather than SPARQL text: lower case and hyphens, no spaces."""
+    return bool(_NAME.match(text))
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,7 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     titles: dict[str, str] = field(default_factory=dict, compare=False, hash=False)        # by language
     descriptions: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # by language
+    url: str | None = None   # /queries/NAME of the partnergraph server that lists it (open(URL))
 
     def title_in(self, lang: str) -> str:
         return self.titles.get(lang) or self.title
@@ -108,6 +124,16 @@ class NamedQuery:
         if not bindings:
             return self.text
         return substitute(self.text, bindings)
+
+    def to_json(self, url: str | None = None) -> dict:
+        """The query as the server lists it at /queries (for partnergraph.open(URL) and other clients)."""
+        data = {"name": self.name, "title": self.title, "description": self.description,
+                "parameters": [{"name": p.name, "type": p.type, "default": p.default, "help": p.help}
+                               for p in self.parameters],
+                "text": self.text}
+        if url:
+            data["url"] = url
+        return data
 
     def bindings(self, values: dict[str, str] | None = None) -> dict[str, tuple]:
         values = dict(values or {})
@@ -183,4 +209,18 @@ def get(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     try:
         return queries[name]
     except KeyError:
-        raise UnknownQuery(f"no named query {name!r}; known: {', '.join(sorted(queries)) or 'none'}") from None
+        raise UnknownQuery.of(name, queries) from None
+
+
+def from_listing(listing: list[dict]) -> dict[str, NamedQuery]:
+    """The named queries of a partnergraph server's /queries listing, each with the URL it runs at."""
+    found = {}
+    for item in listing:
+        try:
+            params = tuple(Parameter(p["name"], p["type"], p.get("default"), p.get("help", ""))
+                           for p in item.get("parameters", []))
+            found[item["name"]] = NamedQuery(item["name"], item["title"], item.get("description", ""), item["text"],
+                                             Path(item["name"] + ".rq"), params, url=item["url"])
+        except (KeyError, TypeError, AttributeError):
+            continue  # an entry this version cannot read: the others still run
+    return found

@@ -212,7 +212,7 @@ def validate_paths(data_paths: Iterable[Path | str], ontology: Path | str = "ont
     ontology, shapes = Path(ontology), Path(shapes)
     for required in (ontology, shapes):
         if not required.is_file():
-            raise ValidationSetupError(f"{required}: not found (run from the project directory, or pass --ontology/--shapes)")
+            raise ValidationSetupError(f"{required}: not found")
     files = rdf_files(data_paths)
     report = Report(files=[str(f) for f in files], engine=engine)
     if engine == "turbo":

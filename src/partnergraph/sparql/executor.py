@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,14 +15,15 @@ import pyoxigraph
 from .. import iris
 from ..store.embedded import EmbeddedStore, StoreUnavailable
 from . import formats
+from .errors import explain
 from .guard import has_dataset_clause
 
 
 @dataclass
 class QueryJob:
     text: str
-    results_format: str = "json"          # used for SELECT and ASK
-    graph_format: str = "turtle"          # used for CONSTRUCT and DESCRIBE
+    results_format: str | None = "json"   # used for SELECT and ASK; None: refuse them (406)
+    graph_format: str | None = "turtle"   # used for CONSTRUCT and DESCRIBE; None: refuse them (406)
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     bindings: dict[str, tuple] = field(default_factory=dict)  # name -> ("iri", v) | ("literal", v, datatype, lang)
@@ -64,7 +64,17 @@ class Runner(Protocol):
     def close(self) -> None: ...
 
 
-_POSITION = re.compile(r"at (\d+):(\d+)")
+
+
+def no_format_message(kind: str) -> str:
+    """A 406 for a query whose result has no format among those asked for."""
+    if kind == "graph":
+        return ("This query gives a graph (CONSTRUCT or DESCRIBE), and the format asked for is one for "
+                f"SELECT and ASK results; ask for one of {formats.known_formats('graph')}.")
+    return ("This query gives results (SELECT or ASK), and the format asked for is one for graphs; "
+            f"ask for one of {formats.known_formats('results')}.")
+
+
 
 
 class QueryError(Exception):
@@ -128,7 +138,10 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
                              named_graphs=job.named_graphs or None, substitutions=substitutions,
                              base_iri=job.base_iri, union=not has_dataset_clause(job.text))
         buffer = _CappedBuffer(max_bytes)
-        if isinstance(result, pyoxigraph.QueryTriples):
+        kind = "graph" if isinstance(result, pyoxigraph.QueryTriples) else "results"
+        if (job.graph_format if kind == "graph" else job.results_format) is None:
+            return QueryOutcome(406, "error", error=no_format_message(kind), seconds=time.perf_counter() - started)
+        if kind == "graph":
             fmt = formats.by_name(job.graph_format, "graph")
             try:
                 result.serialize(buffer, format=fmt.oxigraph, prefixes=PREFIXES) if fmt.name == "turtle" \
@@ -142,12 +155,9 @@ def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:
             kind = "boolean" if isinstance(result, pyoxigraph.QueryBoolean) else "results"
         return QueryOutcome(200, kind, fmt.name, buffer.getvalue(), seconds=time.perf_counter() - started)
     except SyntaxError as err:
-        line, column = err.lineno, err.offset
-        position = _POSITION.search(err.msg or "")
-        if line is None and position:
-            line, column = int(position.group(1)), int(position.group(2))
-        return QueryOutcome(400, "error", error=f"Query syntax error: {err.msg}", line=line,
-                            column=column, seconds=time.perf_counter() - started)
+        plain = explain(job.text, err.msg or "", err.lineno, err.offset)
+        return QueryOutcome(400, "error", error=plain.message, line=plain.line,
+                            column=plain.column, seconds=time.perf_counter() - started)
     except ResultTooLarge as err:
         return QueryOutcome(507, "error", error=f"Result too large: {err}. Add a LIMIT or narrow the query.",
                             seconds=time.perf_counter() - started)

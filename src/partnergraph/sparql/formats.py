@@ -1,6 +1,13 @@
-"""One media-type table for the Accept header, the `format` parameter, file suffixes and the CLI."""
+"""One media-type table for the Accept header, the `format` parameter, file suffixes and the CLI.
+
+FORMATS lists what the endpoint writes; ALIASES is the one table of the ways clients name them.
+A name can mean two formats: `xml` is SPARQL Results XML for a SELECT or ASK and RDF/XML for a
+CONSTRUCT or DESCRIBE (SPARQLWrapper sends `format=xml` for both), `json` is SPARQL Results JSON
+or JSON-LD. So a value resolves to a Choice: the format for results and the format for graphs,
+either of which may be absent (`csv` has no graph format)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -13,7 +20,6 @@ class Format:
     kind: str            # "results" (SELECT/ASK), "graph" (CONSTRUCT/DESCRIBE) or "html"
     extension: str
     oxigraph: object | None
-    aliases: tuple[str, ...] = ()   # other media types and names that mean the same
     rdflib: str | None = None       # rdflib's name for the format (parsing, serialising)
 
     @property
@@ -21,27 +27,26 @@ class Format:
         textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "+xml", "triples"))
         return f"{self.media_type}; charset=utf-8" if textual else self.media_type
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every other name and media type that means this format (from ALIASES)."""
+        return _aliases_of(self.name, self.media_type)
+
 
 FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "results", "srj", QueryResultsFormat.JSON,
-           ("application/json", "srj")),
-    Format("xml", "application/sparql-results+xml", "results", "srx", QueryResultsFormat.XML,
-           ("application/xml", "text/xml", "srx")),
+    Format("json", "application/sparql-results+json", "results", "srj", QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", "results", "srx", QueryResultsFormat.XML),
     Format("csv", "text/csv", "results", "csv", QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "results", "tsv", QueryResultsFormat.TSV),
-    Format("turtle", "text/turtle", "graph", "ttl", RdfFormat.TURTLE,
-           ("application/x-turtle", "ttl"), "turtle"),
-    Format("jsonld", "application/ld+json", "graph", "jsonld", RdfFormat.JSON_LD,
-           ("json-ld", "application/json"), "json-ld"),
-    Format("ntriples", "application/n-triples", "graph", "nt", RdfFormat.N_TRIPLES,
-           ("text/plain", "nt"), "nt"),
-    Format("rdfxml", "application/rdf+xml", "graph", "rdf", RdfFormat.RDF_XML,
-           ("rdf", "xml", "application/xml", "text/xml"), "xml"),
-    Format("html", "text/html", "html", "html", None, ("application/xhtml+xml",)),
+    Format("turtle", "text/turtle", "graph", "ttl", RdfFormat.TURTLE, "turtle"),
+    Format("jsonld", "application/ld+json", "graph", "jsonld", RdfFormat.JSON_LD, "json-ld"),
+    Format("ntriples", "application/n-triples", "graph", "nt", RdfFormat.N_TRIPLES, "nt"),
+    Format("rdfxml", "application/rdf+xml", "graph", "rdf", RdfFormat.RDF_XML, "xml"),
+    Format("html", "text/html", "html", "html", None),
     # Datasets (a default graph and named graphs), for responses that carry graphs of their own:
     # triple pattern fragments put their Hydra controls in a metadata graph.
-    Format("trig", "application/trig", "dataset", "trig", RdfFormat.TRIG, ("application/x-trig",)),
-    Format("nquads", "application/n-quads", "dataset", "nq", RdfFormat.N_QUADS, ("nq",)),
+    Format("trig", "application/trig", "dataset", "trig", RdfFormat.TRIG, "trig"),
+    Format("nquads", "application/n-quads", "dataset", "nq", RdfFormat.N_QUADS, "nquads"),
     # a SELECT result drawn as a chart (/sparql?format=svg&view=BarChart); never negotiated
     Format("svg", "image/svg+xml", "view", "svg", None),
 )
@@ -52,22 +57,92 @@ GRAPH_FORMATS = [f for f in FORMATS if f.kind == "graph"]
 DATASET_FORMATS = [f for f in FORMATS if f.kind == "dataset"]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What one `format` value (or media type) asks for: a results format, a graph format, or both."""
+    results: str | None
+    graph: str | None
+
+    def for_kind(self, kind: str) -> Format | None:
+        """The format for a result of this kind ("results", "boolean" or "graph"), None if it has none."""
+        if self.results == "html":
+            return BY_NAME["html"]
+        name = self.graph if kind == "graph" else self.results
+        return BY_NAME[name] if name else None
+
+
+def _same(results: str | None, graph: str | None, *names: str) -> dict[str, Choice]:
+    return {name: Choice(results, graph) for name in names}
+
+
+# Every spelling clients send as a `format`, `output` or `results` value, and every media type an
+# Accept header may name, with the formats it means. N3 is answered in Turtle (a Turtle document
+# is N3). Media types here also match Accept headers.
+ALIASES: dict[str, Choice] = {
+    **_same("json", "jsonld", "json", "application/json"),
+    **_same("json", None, "srj", "application/sparql-results+json"),
+    **_same("xml", "rdfxml", "xml", "application/xml", "text/xml"),
+    **_same("xml", None, "srx", "application/sparql-results+xml"),
+    **_same("csv", None, "csv", "text/csv"),
+    **_same("tsv", None, "tsv", "text/tab-separated-values"),
+    **_same(None, "turtle", "turtle", "ttl", "text/turtle", "application/turtle", "application/x-turtle",
+            "n3", "text/n3", "text/rdf+n3", "application/n3"),
+    **_same(None, "jsonld", "jsonld", "json-ld", "application/ld+json", "application/x-json+ld"),
+    **_same(None, "ntriples", "ntriples", "nt", "n-triples", "application/n-triples", "text/plain"),
+    **_same(None, "rdfxml", "rdfxml", "rdf", "rdf+xml", "rdf/xml", "application/rdf+xml"),
+    **_same("html", "html", "html", "text/html", "application/xhtml+xml"),
+    **_same(None, "trig", "trig", "application/trig", "application/x-trig"),
+    **_same(None, "nquads", "nquads", "nq", "application/n-quads"),
+    **_same("svg", None, "svg", "image/svg+xml"),
+}
+
+
+@functools.cache
+def _aliases_of(name: str, media_type: str) -> tuple[str, ...]:
+    return tuple(alias for alias, chosen in ALIASES.items()
+                 if name in (chosen.results, chosen.graph) and alias not in (name, media_type))
+
+
 class UnknownFormat(ValueError):
-    pass
+    """A format value that names no format, or none for this kind of result: a 406 at the endpoint."""
+
+
+def known_formats(kind: str | None = None) -> str:
+    """The format names a client may give, for messages."""
+    if kind in ("results", "boolean"):
+        return ", ".join(f.name for f in RESULT_FORMATS) + " (and their media types)"
+    if kind == "graph":
+        return ", ".join(f.name for f in GRAPH_FORMATS) + " (and their media types)"
+    return (", ".join(f.name for f in RESULT_FORMATS) + " for SELECT and ASK results; "
+            + ", ".join(f.name for f in GRAPH_FORMATS) + " for CONSTRUCT and DESCRIBE graphs "
+            "(and their media types)")
+
+
+def choice(value: str) -> Choice:
+    """What a `format` value asks for: a name, an alias or a media type ('ttl', 'rdf+xml',
+    'text/turtle; charset=utf-8'). UnknownFormat when it names no format."""
+    key = value.split(";")[0].strip().lower()
+    try:
+        return ALIASES[key]
+    except KeyError:
+        raise UnknownFormat(f"unknown format {value.strip()!r}; the formats are {known_formats()}") from None
 
 
 def by_name(name: str, kind: str | None = None) -> Format:
-    """A format from its name, an alias or a media type, e.g. 'ttl', 'turtle', 'text/turtle'."""
-    key = name.strip().lower()
-    candidates = [f for f in FORMATS if kind in (None, f.kind)]
-    for fmt in candidates:
-        if key in (fmt.name, fmt.media_type, fmt.extension):
+    """A format from its name, an alias or a media type, e.g. 'ttl', 'turtle', 'text/turtle'.
+    kind "results" or "graph" picks that side of a name such as 'xml'."""
+    chosen = choice(name)
+    if kind == "html" or (kind is None and chosen.results == "html"):
+        if chosen.results == "html":
+            return BY_NAME["html"]
+    elif kind is None:
+        return BY_NAME[chosen.results or chosen.graph]
+    else:
+        fmt = chosen.for_kind(kind)
+        if fmt is not None and fmt.kind != "html":
             return fmt
-    for fmt in candidates:
-        if key in fmt.aliases:
-            return fmt
-    known = ", ".join(f.name for f in candidates)
-    raise UnknownFormat(f"unknown format {name!r}; known: {known}")
+    raise UnknownFormat(f"{name.strip()!r} is not a format for {'graphs' if kind == 'graph' else kind}; "
+                        f"the formats are {known_formats(kind)}")
 
 
 def by_extension(ext: str) -> Format | None:

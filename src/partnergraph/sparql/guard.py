@@ -9,27 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 from .. import iris
+from .errors import explain
+from .tokens import tokens
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE = re.compile(r"service", re.IGNORECASE)
 _UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
 
-# SPARQL's lexical tokens, tried in this order at each position. Comments end at the first line
-# break of any kind, strings and IRIREFs follow the grammar, names are ASCII only: wherever this
-# tokeniser and an engine could disagree, it sees *more* code than the engine, never less.
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r\x0b\x0c\x85\u2028\u2029]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"|'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\[^\n\r])*"|'(?:[^'\\\n\r]|\\[^\n\r])*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<bnode>_:[A-Za-z0-9_-]+)
-  | (?P<langtag>@[A-Za-z0-9-]+)
-  | (?P<pname>[A-Za-z0-9_-]*:[A-Za-z0-9_:-]*)
-  | (?P<word>[A-Za-z0-9_]+)
-  | (?P<other>[\s\S])
-""", re.VERBOSE)
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -59,12 +45,6 @@ def unescape(text: str) -> str:
             return match.group(0)
         return chr(code)
     return _ESCAPE.sub(repl, text)
-
-
-def tokens(text: str) -> list[tuple[str, str]]:
-    """(kind, text) for every token of a query, comments and whitespace included. Linear in the
-    length of the text and never recursive, whatever the nesting."""
-    return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
 
 
 def _significant(toks: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -158,7 +138,8 @@ def require_query(text: str) -> None:
             _PARSED.clear()
         _PARSED.add(text)
     except ParseException as err:
-        raise QueryRefused(400, f"Query syntax error: {err.msg}", line=err.lineno, column=err.col) from err
+        plain = explain(text, err.msg, err.lineno, err.col)
+        raise QueryRefused(400, plain.message, line=plain.line, column=plain.column) from err
     except RecursionError as err:
         raise QueryRefused(400, "The query is nested too deeply to be checked.") from err
     except Exception as err:  # rdflib's parser raises assorted errors on odd input

@@ -12,7 +12,7 @@ import pyoxigraph
 import requests
 
 from . import formats
-from .executor import QueryJob, QueryOutcome
+from .executor import QueryJob, QueryOutcome, no_format_message
 
 
 def _term_sparql(binding: tuple) -> str:
@@ -139,8 +139,13 @@ class RemoteRunner:
     def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
         timeout = self.timeout if timeout is None else timeout
         started = time.perf_counter()
-        results_fmt = formats.by_name(job.results_format, "results")
-        graph_fmt = formats.by_name(job.graph_format, "graph")
+        results_fmt = formats.by_name(job.results_format or "json", "results")
+        graph_fmt = formats.by_name(job.graph_format or "turtle", "graph")
+        form = query_form(job.text)
+        refused = job.graph_format is None if form in ("CONSTRUCT", "DESCRIBE") else job.results_format is None
+        if refused:
+            return QueryOutcome(406, "error", error=no_format_message("graph" if form in ("CONSTRUCT", "DESCRIBE")
+                                                                     else "results"))
         data = {"query": substitute(job.text, job.bindings)}
         if job.default_graphs:
             data["default-graph-uri"] = job.default_graphs
@@ -148,7 +153,6 @@ class RemoteRunner:
             data["named-graph-uri"] = job.named_graphs
         # Ask for one kind of answer: some engines (Virtuoso) answer a CONSTRUCT as a table when
         # the Accept header also admits table formats.
-        form = query_form(job.text)
         accept = graph_fmt.media_type if form in ("CONSTRUCT", "DESCRIBE") else results_fmt.media_type
         if form == "ASK":
             # Ask for JSON and write the requested format here: some engines (Virtuoso) answer ASK
@@ -195,5 +199,63 @@ class RemoteRunner:
     def retire(self, grace: float | None = None) -> None:
         self.close()
 
+    def named_queries(self) -> list[dict]:
+        return named_queries(self)
+
+    def run_named(self, url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
+        return run_named(self, url, params, timeout)
+
     def close(self) -> None:
         self.session.close()
+
+
+# -- the named queries of a partnergraph server ---------------------------------------------------
+
+def _listing_url(endpoint: str) -> str | None:
+    """http://host/sparql -> http://host/queries: where a partnergraph server lists its queries."""
+    stem = endpoint.split("?", 1)[0].rstrip("/")
+    return stem[: -len("/sparql")] + "/queries" if stem.endswith("/sparql") else None
+
+
+def named_queries(runner: "RemoteRunner") -> list[dict]:
+    """The named queries a partnergraph server lists at /queries (JSON: name, title, text,
+    parameters, url); [] when the endpoint is not a partnergraph server (any other SPARQL store)."""
+    url = _listing_url(runner.endpoint)
+    if url is None:
+        return []
+    try:
+        response = runner.session.get(url, headers={"Accept": "application/json"}, timeout=min(runner.timeout, 30))
+        listing = response.json()["queries"] if response.status_code == 200 else []
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        return []
+    return listing if isinstance(listing, list) else []
+
+
+def run_named(runner: "RemoteRunner", url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
+    """Run a server's named query at its /queries/NAME with the raw parameter values: the server
+    checks and binds them exactly as its own pages do."""
+    timeout = runner.timeout if timeout is None else timeout
+    started = time.perf_counter()
+    accept = f"{formats.BY_NAME['json'].media_type}, {formats.BY_NAME['ntriples'].media_type};q=0.9"
+    try:
+        response = runner.session.get(url, params={k: str(v) for k, v in params.items()},
+                                      headers={"Accept": accept}, timeout=timeout)
+    except requests.Timeout:
+        return QueryOutcome(503, "error", error=f"{url} did not answer within {timeout:g} s")
+    except requests.RequestException as err:
+        return QueryOutcome(502, "error", error=f"{url} could not be reached: {err}")
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        try:
+            error = response.json()["error"]
+            return QueryOutcome(error.get("status", response.status_code), "error", error=error["message"],
+                                line=error.get("line"), column=error.get("column"), seconds=seconds)
+        except (ValueError, KeyError, TypeError):
+            return QueryOutcome(502 if response.status_code >= 500 else response.status_code, "error",
+                                error=f"{url} answered {response.status_code}", seconds=seconds)
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media == formats.BY_NAME["ntriples"].media_type:
+        return QueryOutcome(200, "graph", "ntriples", response.content, seconds=seconds)
+    body, kind = _normalise_json(response.content)
+    return QueryOutcome(200, kind, "json", body, seconds=seconds)
+

@@ -72,6 +72,8 @@ def _register_hooks(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Access-Control-Allow-Origin", app.config["CORS_ORIGINS"])
+        if g.get("vary_accept"):  # the view read the Accept header (web/context.accept_header)
+            response.vary.add("Accept")
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Accept-Language"

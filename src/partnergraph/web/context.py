@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, request
 
 from ..graph import PartnerGraph
 
@@ -36,3 +36,23 @@ def app_cache(name: str, factory: Callable[[], Any], app: Flask | None = None) -
                     del store[stale]
                 store[key] = value
     return store[key]
+
+
+def accept_header() -> str | None:
+    """The request's Accept header. Reading it marks the response as negotiated: the app then adds
+    `Vary: Accept` to it, whatever the view returns (an error page included)."""
+    g.vary_accept = True
+    return request.headers.get("Accept")
+
+
+def format_value() -> str | None:
+    """The format a client asks for by parameter: `format`, or `output` or `results` as some
+    clients (SPARQLWrapper, Joseki) spell it; the first value that is not empty."""
+    for key in FORMAT_PARAMETERS:
+        for value in request.values.getlist(key) if request.method == "POST" else request.args.getlist(key):
+            if value.strip():
+                return value.strip()
+    return None
+
+
+FORMAT_PARAMETERS = ("format", "output", "results")

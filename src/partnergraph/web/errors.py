@@ -5,7 +5,7 @@
 Browsers get the same as a page."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..sparql.executor import QueryError
@@ -42,6 +42,7 @@ def error_payload(status: int, message: str, line=None, column=None) -> dict:
 def error_response(status: int, message: str, line=None, column=None, headers=None) -> Response:
     # a message may quote the request; what cannot be encoded (lone surrogates) is replaced
     message = message.encode("utf-8", "replace").decode("utf-8")
+    g.vary_accept = True  # an error is a page or JSON by the Accept header
     if wants_html(request.headers.get("Accept")):
         response = Response(render_template("error.html", status=status, title=TITLES.get(status, "Error"),
                                             message=message, line=line, column=column), status=status)

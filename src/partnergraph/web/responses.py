@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request
+from flask import Response
 from markupsafe import Markup
 
 from ..sparql import formats
+from .context import accept_header, format_value
 from .errors import PartnergraphError, escape_json
 
 RDF_EXTENSIONS = {f.extension: f for f in formats.GRAPH_FORMATS}
@@ -27,10 +28,35 @@ def safe_json(data, status: int = 200) -> Response:
 
 def wants_page() -> bool:
     """A browser asking for HTML (and no ?format= other than html)."""
-    fmt = request.args.get("format")
+    fmt = format_value()
     if fmt:
-        return fmt == "html"
-    return formats.wants_html(request.headers.get("Accept"))
+        try:
+            return formats.choice(fmt).results == "html"
+        except formats.UnknownFormat as err:
+            raise PartnergraphError(406, str(err)) from None
+    return formats.wants_html(accept_header())
+
+
+def prefers_json() -> bool:
+    """For a route that is a page or JSON (a listing): JSON when ?format=json or when the Accept
+    header ranks application/json above text/html; a page otherwise (browsers send */*)."""
+    fmt = format_value()
+    if fmt:
+        try:
+            chosen = formats.choice(fmt)
+        except formats.UnknownFormat as err:
+            raise PartnergraphError(406, str(err)) from None
+        if chosen.results not in ("json", "html"):
+            raise PartnergraphError(406, f"This is a page or JSON; {fmt!r} is neither (use format=json or format=html).")
+        return chosen.results == "json"
+    for media_range, q in formats.parse_accept(accept_header()):
+        if q <= 0:
+            continue
+        if media_range in ("application/json", "application/sparql-results+json"):
+            return True
+        if media_range in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
+            return False
+    return False
 
 
 def split_extension(rest: str) -> tuple[str, formats.Format | None]:
@@ -44,22 +70,44 @@ def split_extension(rest: str) -> tuple[str, formats.Format | None]:
 
 
 def format_param(allow_html: bool = True) -> formats.Format | None:
-    name = request.args.get("format")
+    name = format_value()
     if not name:
         return None
     try:
-        return formats.by_name(name, None if allow_html and name in ("html", "text/html") else "graph")
+        chosen = formats.choice(name)
+        if allow_html and chosen.results == "html":
+            return formats.BY_NAME["html"]
+        return formats.by_name(name, "graph")
     except formats.UnknownFormat as err:
-        raise PartnergraphError(400, str(err)) from None
+        raise PartnergraphError(406, str(err)) from None
 
 
 def negotiate_graph(allow_html: bool) -> formats.Format:
-    chosen = format_param(allow_html) or formats.negotiate(request.headers.get("Accept"), "graph", allow_html=allow_html)
+    chosen = format_param(allow_html) or formats.negotiate(accept_header(), "graph", allow_html=allow_html)
     if chosen is None:
         raise PartnergraphError(406, "None of the formats in the Accept header can be produced; available: "
                                 + ", ".join(f.media_type for f in formats.GRAPH_FORMATS)
                                 + (", text/html" if allow_html else "") + ".")
     return chosen
+
+
+def result_formats(fmt: str | None, accept: str | None) -> tuple[str | None, str | None]:
+    """(results format, graph format) from the `format` parameter or the Accept header. A format
+    parameter is taken at its word: a side it names no format for is None, and the executor
+    answers 406 when the query's result is of that kind."""
+    if fmt:
+        try:
+            chosen = formats.choice(fmt)
+        except formats.UnknownFormat as err:
+            raise PartnergraphError(406, str(err)) from None
+        return chosen.results, chosen.graph
+    results = formats.negotiate(accept, "results")
+    graph = formats.negotiate(accept, "graph")
+    if results is None and graph is None:
+        raise PartnergraphError(406, "None of the formats in the Accept header can be produced; "
+                                     "results: " + ", ".join(f.media_type for f in formats.RESULT_FORMATS) +
+                                "; graphs: " + ", ".join(f.media_type for f in formats.GRAPH_FORMATS))
+    return (results.name if results else "json"), (graph.name if graph else "turtle")
 
 
 def rdf_response(body: bytes, fmt: formats.Format, vary: bool = True) -> Response:

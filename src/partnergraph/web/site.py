@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import dashboard, dataset, paramforms, vocabulary
-from ..queries import ParameterError
+from ..queries import ParameterError, UnknownQuery
 from ..search import SearchIndex
 from ..sparql import formats
 from ..sparql.results import result_table
-from .context import app_cache, base_iri, graph_of
+from .context import FORMAT_PARAMETERS, accept_header, app_cache, base_iri, format_value, graph_of
 from .errors import PartnergraphError
 from .helpers import current_lang, href
-from .responses import format_links, negotiate_graph, rdf_response, safe_json, wants_page, with_links
+from .responses import (format_links, negotiate_graph, prefers_json, rdf_response, result_formats, safe_json,
+                        wants_page, with_links)
 
 bp = Blueprint("site", __name__)
 
@@ -54,8 +55,8 @@ def search():
     hits = index.search(query, lang) if query else []
     labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph_of(), lang))
     wants_json = request.args.get("format") == "json" or (
-        request.args.get("format") is None and not formats.wants_html(request.headers.get("Accept"))
-        and "json" in (request.headers.get("Accept") or ""))
+        request.args.get("format") is None and not formats.wants_html(accept_header())
+        and "json" in (accept_header() or ""))
     if wants_json:
         return safe_json({"query": query, "results": [
             {"iri": h.iri, "label": h.label, "url": href(h.iri), "types": h.types,
@@ -69,33 +70,35 @@ def search():
 @bp.route("/queries")
 def queries():
     lang = current_lang()
-    return render_template("queries.html", queries=sorted(graph_of().queries.values(),
-                                                          key=lambda q: q.title_in(lang).casefold()))
+    listing = sorted(graph_of().queries.values(), key=lambda q: q.title_in(lang).casefold())
+    if prefers_json():
+        root = request.url_root.rstrip("/")
+        return safe_json({"queries": [q.to_json(f"{root}/queries/{q.name}") for q in listing]})
+    return render_template("queries.html", queries=listing)
 
 
 @bp.route("/queries/<name>")
 def named_query(name: str):
+    """A named query run with its parameters: a page for a browser, its result in the format asked
+    for (Accept or ?format=) otherwise."""
     graph = graph_of()
     query = graph.queries.get(name)
     if query is None:
-        raise PartnergraphError(404, f"There is no named query {name!r}.")
+        raise PartnergraphError(404, str(UnknownQuery.of(name, graph.queries)))
     own = {p.name for p in query.parameters}
-    params = {k: v for k, v in request.args.items() if k in own or k not in ("format", "lang")}
+    reserved = set(FORMAT_PARAMETERS) | {"lang"}
+    params = {k: v for k, v in request.args.items() if k in own or k not in reserved}
     try:
         bindings = query.bindings(params)
     except ParameterError as err:
         raise PartnergraphError(400, str(err)) from None
-    fmt_name = request.args.get("format")
-    if fmt_name and fmt_name != "html":
-        try:
-            fmt = formats.by_name(fmt_name)
-        except formats.UnknownFormat as err:
-            raise PartnergraphError(400, str(err)) from None
-        if fmt.kind == "view":
+    fmt_value = format_value() if not own & set(FORMAT_PARAMETERS) else request.args.get("format")
+    if not wants_page():
+        if fmt_value in ("svg", "image/svg+xml"):
             raise PartnergraphError(400, "A chart of this query is drawn by the workbench: open it in the editor "
                                          "and use /sparql?query=...&format=svg&view=BarChart.")
-        outcome = graph.answer(query.text, results_format=fmt.name if fmt.kind == "results" else "json",
-                               graph_format=fmt.name if fmt.kind == "graph" else "turtle", bindings=bindings)
+        results_format, graph_format = result_formats(fmt_value, accept_header())
+        outcome = graph.answer(query.text, results_format=results_format, graph_format=graph_format, bindings=bindings)
         response = Response(outcome.body, content_type=outcome.content_type)
         response.headers["Content-Disposition"] = \
             f'inline; filename="{name}.{formats.BY_NAME[outcome.format].extension}"'
@@ -135,7 +138,7 @@ def void():
     labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
     sizes = graph.graph_sizes()
     names = dataset.dump_graphs(graph, base_iri())
-    summary = {"triples": sum(sizes[n] for n in names), "graphs": [(n, sizes[n]) for n in names],
+    summary = {"triples": dataset.default_graph_triples(graph), "graphs": [(n, sizes[n]) for n in names],
                "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(dashboard.PG)),
                                  key=lambda cn: (-cn[1], cn[0])),
                "vocabularies": dataset.vocabularies(graph), "sizes": dumps().sizes()}

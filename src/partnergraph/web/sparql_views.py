@@ -8,30 +8,20 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
-from .. import dashboard, iris, resultviews
+from .. import dashboard, iris, resultviews, service
 from ..describe import sdg_goals
 from ..graph import PartnerGraph
 from ..queries import ParameterError
 from ..shortlinks import link_id
 from ..sparql import formats
 from ..sparql.results import result_table
-from .context import app_cache, graph_of
+from .context import accept_header, app_cache, format_value, graph_of
 from .errors import PartnergraphError
 from .helpers import current_lang, href
+from .responses import result_formats
 
 bp = Blueprint("sparql", __name__)
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMAT_IRIS = {
-    "json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "tsv": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "turtle": "http://www.w3.org/ns/formats/Turtle",
-    "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
-    "ntriples": "http://www.w3.org/ns/formats/N-Triples",
-    "rdfxml": "http://www.w3.org/ns/formats/RDF_XML",
-}
 
 
 class ProtocolRequest:
@@ -78,29 +68,7 @@ def read_protocol_request() -> ProtocolRequest:
     query = query_values[0] if query_values else None
     defaults = source.getlist("default-graph-uri") + (args.getlist("default-graph-uri") if source is not args else [])
     named = source.getlist("named-graph-uri") + (args.getlist("named-graph-uri") if source is not args else [])
-    fmt = source.get("format") or args.get("format")
-    return ProtocolRequest(query, defaults, named, fmt)
-
-
-def choose_formats(fmt: str | None, accept: str | None) -> tuple[str, str]:
-    """(results format, graph format) from the `format` parameter or the Accept header."""
-    if fmt:
-        try:
-            chosen = formats.by_name(fmt)
-        except formats.UnknownFormat as err:
-            raise PartnergraphError(400, str(err)) from None
-        if chosen.kind == "results":
-            return chosen.name, "turtle"
-        if chosen.kind == "graph":
-            return "json", chosen.name
-        return "json", "turtle"
-    results = formats.negotiate(accept, "results")
-    graph = formats.negotiate(accept, "graph")
-    if results is None and graph is None:
-        raise PartnergraphError(406, "None of the formats in the Accept header can be produced; "
-                                     "results: " + ", ".join(f.media_type for f in formats.RESULT_FORMATS) +
-                                "; graphs: " + ", ".join(f.media_type for f in formats.GRAPH_FORMATS))
-    return (results.name if results else "json"), (graph.name if graph else "turtle")
+    return ProtocolRequest(query, defaults, named, format_value())
 
 
 def check_graphs(graph: PartnerGraph, names: list[str]) -> None:
@@ -114,12 +82,13 @@ def sparql():
     if request.method == "OPTIONS":
         return Response(status=204)
     proto = read_protocol_request()
-    accept = request.headers.get("Accept")
+    accept = accept_header()
+    page_asked = _asks_for_page(proto.format)
     graph = graph_of()
     if proto.query is None or not proto.query.strip():
         if proto.query is not None and request.method == "POST":
             raise PartnergraphError(400, "The query is empty.")
-        if formats.wants_html(accept) and not proto.format:
+        if page_asked or (formats.wants_html(accept) and not proto.format):
             return query_page(graph, example_text(graph, request.args.get("example")), None)
         return service_description(graph, proto.format, accept)
     if len(proto.query) > current_app.config["MAX_QUERY_LENGTH"]:
@@ -127,14 +96,13 @@ def sparql():
     check_graphs(graph, proto.default_graphs + proto.named_graphs)
     if proto.format in ("svg", "image/svg+xml"):
         return view_svg(graph, proto)
-    if formats.wants_html(accept) and (not proto.format or proto.format == "html"):
+    if page_asked or (formats.wants_html(accept) and not proto.format):
         return query_page(graph, proto.query, proto)
-    results_format, graph_format = choose_formats(proto.format, accept)
+    results_format, graph_format = result_formats(proto.format, accept)
     outcome = graph.answer(proto.query, results_format=results_format, graph_format=graph_format,
                            default_graphs=proto.default_graphs, named_graphs=proto.named_graphs,
                            base_iri=request.base_url)
     response = Response(outcome.body, status=200, content_type=outcome.content_type)
-    response.headers["Vary"] = "Accept"
     response.headers["X-Query-Seconds"] = f"{outcome.seconds:.4f}"
     if proto.format:
         ext = formats.BY_NAME[outcome.format].extension
@@ -175,11 +143,8 @@ def view_svg(graph: PartnerGraph, proto: ProtocolRequest) -> Response:
     if view == "Table":
         raise PartnergraphError(400, "format=svg draws a chart: give view=" + ", view=".join(resultviews.CHART_VIEWS)
                                 + " (or a #defaultView: comment in the query).")
-    outcome = graph.run(proto.query, results_format="json", graph_format="ntriples",
-                        default_graphs=proto.default_graphs, named_graphs=proto.named_graphs)
-    if outcome.status != 200:
-        raise PartnergraphError(outcome.status, outcome.error or "The query failed.", line=outcome.line,
-                                column=outcome.column)
+    outcome = graph.answer(proto.query, results_format="json", graph_format="ntriples",
+                           default_graphs=proto.default_graphs, named_graphs=proto.named_graphs)
     if outcome.kind != "results":
         raise PartnergraphError(400, "Only a SELECT query's results can be drawn as a chart.")
     result = result_table(outcome, resultviews.MAX_ITEMS * 50)
@@ -192,6 +157,13 @@ def view_svg(graph: PartnerGraph, proto: ProtocolRequest) -> Response:
     response.headers["Content-Disposition"] = f'inline; filename="{view.lower()}.svg"'
     response.headers["X-Query-Seconds"] = f"{outcome.seconds:.4f}"
     return response
+
+
+def _asks_for_page(fmt: str | None) -> bool:
+    try:
+        return bool(fmt) and formats.choice(fmt).results == "html"
+    except formats.UnknownFormat as err:
+        raise PartnergraphError(406, str(err)) from None
 
 
 def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
@@ -250,48 +222,13 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
 
 
 def service_description(graph: PartnerGraph, fmt: str | None, accept: str | None) -> Response:
-    """The SPARQL 1.1 Service Description, serialised in the negotiated RDF format."""
-    import rdflib
-    from rdflib.namespace import RDF, VOID
-
+    """The SPARQL 1.1 Service Description (service.py), serialised in the negotiated RDF format."""
     if fmt:
         try:
             chosen = formats.by_name(fmt, "graph")
         except formats.UnknownFormat as err:
-            raise PartnergraphError(400, str(err)) from None
+            raise PartnergraphError(406, f"{err} (the service description is a graph)") from None
     else:
         chosen = formats.negotiate(accept, "graph") or formats.BY_NAME["turtle"]
-    sd = rdflib.Namespace(SD)
-    g = rdflib.Graph()
-    g.bind("sd", sd)
-    g.bind("void", VOID)
-    endpoint = rdflib.URIRef(request.url_root.rstrip("/") + "/sparql")
-    service = rdflib.BNode("service")
-    g.add((service, RDF.type, sd.Service))
-    g.add((service, sd.endpoint, endpoint))
-    g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
-    g.add((service, sd.feature, sd.UnionDefaultGraph))
-    g.add((service, sd.feature, sd.BasicFederatedQuery)) if graph.allowlist else None
-    for name, iri in FORMAT_IRIS.items():
-        g.add((service, sd.resultFormat, rdflib.URIRef(iri)))
-    dataset = rdflib.BNode("dataset")
-    g.add((service, sd.defaultDataset, dataset))
-    g.add((dataset, RDF.type, sd.Dataset))
-    default_graph = rdflib.BNode("default")
-    g.add((dataset, sd.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, sd.Graph))
-    sizes = graph.graph_sizes()
-    g.add((default_graph, VOID.triples, rdflib.Literal(sum(sizes.values()))))
-    for name, count in sizes.items():
-        node = rdflib.BNode()
-        inner = rdflib.BNode()
-        g.add((dataset, sd.namedGraph, node))
-        g.add((node, RDF.type, sd.NamedGraph))
-        g.add((node, sd.name, rdflib.URIRef(name)))
-        g.add((node, sd.graph, inner))
-        g.add((inner, RDF.type, sd.Graph))
-        g.add((inner, VOID.triples, rdflib.Literal(count)))
-    body = g.serialize(format=chosen.rdflib, encoding="utf-8")
-    response = Response(body, content_type=chosen.content_type)
-    response.headers["Vary"] = "Accept"
-    return response
+    body = service.serialise(graph, request.url_root.rstrip("/") + "/sparql", chosen)
+    return Response(body, content_type=chosen.content_type)
