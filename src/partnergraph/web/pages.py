@@ -15,6 +15,7 @@ from ..vocabulary import named_graph as graph_bytes
 from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
 from .helpers import current_lang, href, translate
+from .placemaps import dashboard_map, resource_map
 from .responses import alternate_links, format_param, link_header, negotiate_graph, rdf_response, script_json, split_extension
 
 bp = Blueprint("pages", __name__)
@@ -88,7 +89,8 @@ def resource_page(iri: str, data_path: str | None, extra: dict | None = None):
     links = alternate_links(data_path) if data_path else []
     jsonld = script_json(resource_graph(graph, iri, "jsonld"))
     html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
-                           goal_colours=goals(), **(extra or {}))
+                           goal_colours=goals(), place_map=resource_map(iri, lang) if data_path else None,
+                           **(extra or {}))
     response = Response(html, content_type="text/html; charset=utf-8")
     if links:
         response.headers["Link"] = link_header(links)
@@ -175,7 +177,7 @@ def index():
     return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
                            year_chart=year_chart, undated=undated, network_chart=network_chart,
                            sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns,
-                           analytics=analytics, goal_table=goal_table)
+                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang))
 
 
 def format_number_lang(n, lang):
