@@ -10,7 +10,7 @@ from flask import Flask, g, request
 
 from .. import settings
 from ..graph import PartnerGraph, compact_iri
-from . import admin, alignment, errors, helpers, pages, site, sparql_views
+from . import admin, alignment, browse_views, errors, helpers, pages, site, sparql_views
 from .context import EXTENSION
 
 log = logging.getLogger("partnergraph.access")
@@ -41,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_template_helpers(app)
     _register_hooks(app)
 
-    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp):
+    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, browse_views.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app

@@ -191,24 +191,6 @@ def _goal_label(goal: dict | None, lang: str, number: int) -> str:
     return labels.get(lang) or labels.get("en") or f"SDG {number}"
 
 
-@bp.route("/class/<name>")
-def class_listing(name: str):
-    graph = graph_of()
-    lang = current_lang()
-    class_iri = PG + name
-    if not name.replace("_", "").isalnum() or not exists(graph, class_iri):
-        raise PartnergraphError(404, f"There is no class pg:{name} in the ontology.")
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
-    members = dashboard.class_members(graph, class_iri, lang, labels)
-    title = translate("class_" + name, lang)
-    if title == "class_" + name:
-        title = labels.get(class_iri, name)
-    return render_template("class.html", name=name, class_iri=class_iri, title=title, members=members,
-                           labels=labels)
-
-
-
-
 @bp.route("/sdg-colours.css")
 def sdg_colours():
     """The goals' colours (pg:colour in the data) as CSS classes .sdg-1 ... .sdg-17 (no inline styles:
