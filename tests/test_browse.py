@@ -264,3 +264,15 @@ def test_bad_browse_urls_get_the_error_shape(client):
     assert response.status_code == 400
     assert "atlantis" in response.get_json()["error"]["message"]
     assert client.get("/browse/spaceships").status_code == 404
+
+
+def test_static_export_maps_browse_urls():
+    from partnergraph.export import target_for
+    chosen = target_for("/browse/projects?sdg=4", "en")
+    assert chosen.note == "browse" and chosen.out == "browse/choices/index.html"
+    assert target_for("/class/Project?_sort=-label", "sv").out == "sv/browse/choices/index.html"
+    assert target_for("/browse/projects?sdg=4", "en", live_url="https://example.org/pg") == \
+        "https://example.org/pg/browse/projects?sdg=4"
+    assert target_for("/browse/projects.csv?lang=sv", "en").out == "sv/browse/projects.csv"
+    assert target_for("/class/Project.json?lang=en", "sv").out == "class/Project.json"
+    assert target_for("/browse/projects", "sv").out == "sv/browse/projects/index.html"
