@@ -24,7 +24,7 @@ DEFINITIONS = Path(__file__).with_name("browse.toml")
 CONTROL = ("_sort", "_page", "_size", "lang", "format")    # parameters that are not facets
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
-FACET_TIMEOUT = 5.0          # seconds per facet query; a facet that takes longer is shown as unavailable
+FACET_TIMEOUT = 15.0         # seconds per facet query; a facet that takes longer is shown as unavailable
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
 
@@ -431,7 +431,11 @@ class Browser:
             select = "?item ?start ?end" if facet.value == "period" else "?item ?value"
             text = _prefixes() + f"SELECT DISTINCT {select} WHERE {{ VALUES ?item {{ {listed} }}\n  {pattern}\n}}"
             values: dict[str, set] = {}
-            for r in _run(self.graph, text, self.facet_timeout):
+            try:
+                rows = _run(self.graph, text, self.facet_timeout)
+            except _FacetFailed:
+                continue            # the column stays empty; the table is still right
+            for r in rows:
                 if facet.value == "period":
                     shown = r["start"]["value"] if r["start"]["value"] == r["end"]["value"] else \
                         f"{r['start']['value']}–{r['end']['value']}"
