@@ -24,6 +24,7 @@ DEFINITIONS = Path(__file__).with_name("browse.toml")
 CONTROL = ("_sort", "_page", "_size", "lang", "format")    # parameters that are not facets
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+FACET_SIZE = 30              # values listed per facet (the most frequent; chosen values always)
 FACET_TIMEOUT = 15.0         # seconds per facet query; a facet that takes longer is shown as unavailable
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
@@ -184,6 +185,7 @@ class Facet:
     label: str
     values: list[FacetValue] = field(default_factory=list)
     error: str | None = None
+    truncated: bool = False           # more values than FACET_SIZE: the most frequent are listed
 
     @property
     def selected(self) -> list[FacetValue]:
@@ -228,6 +230,7 @@ class Browse:
                 "items": [{"iri": i.iri, "label": i.label, **({"columns": i.columns} if i.columns else {})}
                           for i in self.items],
                 "facets": [{"name": f.name, "label": f.label, **({"error": f.error} if f.error else {}),
+                            **({"truncated": True} if f.truncated else {}),
                             "values": [{"key": v.key, "value": v.value, "label": v.label, "count": v.count,
                                         "selected": v.selected, "toggle": v.toggle} for v in f.values]}
                            for f in self.facets]}
@@ -303,13 +306,14 @@ class Browser:
         rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {_iri(class_iri)} rdfs:subClassOf+ ?c }}", None)
         return {r["c"]["value"] for r in rows}
 
-    def facet_query(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list]) -> str:
+    def facet_query(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None = None) -> str:
         where = _items_where(kind, chosen, self.defs, self.types(kind), leave_out=facet.name)
         pattern = _value_pattern(facet, kind.name, None)
         if facet.value == "period":
             return _prefixes() + f"SELECT DISTINCT ?item ?start ?end WHERE {{\n{where}  {pattern}\n}}"
         return _prefixes() + (f"SELECT ?value (COUNT(DISTINCT ?item) AS ?n) WHERE {{\n{where}  {pattern}\n"
-                              f"  FILTER (isIRI(?value))\n}} GROUP BY ?value")
+                              f"  FILTER (isIRI(?value))\n}} GROUP BY ?value"
+                              + (f"\nORDER BY DESC(?n) ?value LIMIT {limit}" if limit else ""))
 
     def items_query(self, kind: Kind, chosen: Mapping[str, list], lang: str | None = None) -> str:
         where = _items_where(kind, chosen, self.defs, self.types(kind))
@@ -320,8 +324,9 @@ class Browser:
         return _prefixes() + (f"SELECT ?item (SAMPLE(COALESCE(?label, ?anyLabel)) AS ?itemLabel) WHERE {{\n"
                               f"{where}{label}}}\nGROUP BY ?item\nORDER BY ?itemLabel")
 
-    def _counts(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list]) -> dict[str | int, int]:
-        rows = _run(self.graph, self.facet_query(kind, facet, chosen), self.facet_timeout)
+    def _counts(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list],
+                limit: int | None = None) -> dict[str | int, int]:
+        rows = _run(self.graph, self.facet_query(kind, facet, chosen, limit), self.facet_timeout)
         if facet.value != "period":
             return {r["value"]["value"]: int(r["n"]["value"]) for r in rows}
         per_year: dict[int, set[str]] = {}
@@ -384,10 +389,13 @@ class Browser:
             facet = self.defs.facets[name]
             result = Facet(name, facet.label(lang))
             try:
-                counts = self._counts(kind, facet, chosen)
+                counts = self._counts(kind, facet, chosen, FACET_SIZE + 1)
             except _FacetFailed as err:
                 result.error = str(err)
                 counts = {}
+            if facet.value != "period" and len(counts) > FACET_SIZE:
+                result.truncated = True
+                counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_SIZE])
             picked = set(selections.get(name, []))
             entries = {_key(facet, v): (v, n) for v, n in counts.items()}
             for key in picked - set(entries):       # a chosen value stays listed (to unselect it)
