@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import tomllib
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +28,8 @@ CONTROL = ("_sort", "_page", "_size", "lang", "format")    # parameters that are
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 FACET_SIZE = 30              # values listed per facet (the most frequent; chosen values always)
+FACET_PARALLEL = 4           # facet queries evaluated at once (the store answers them concurrently)
+CACHED_STATES = 256          # facet counts remembered per Browser (one graph generation)
 FACET_TIMEOUT = 15.0         # seconds per facet query; a facet that takes longer is shown as unavailable
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
@@ -285,10 +290,14 @@ class Browser:
     """Browsing over one graph. Build one per graph generation and keep it: it remembers each
     facet's values without selections (to read URL keys) and the subclasses of each kind's classes."""
 
-    def __init__(self, graph, defs: Definitions | None = None, *, facet_timeout: float | None = FACET_TIMEOUT):
+    def __init__(self, graph, defs: Definitions | None = None, *, facet_timeout: float | None = FACET_TIMEOUT,
+                 parallel: int = FACET_PARALLEL):
         self.graph = graph
         self.defs = defs or load()
         self.facet_timeout = facet_timeout
+        self.parallel = max(1, parallel)
+        self._remembered: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
         self._types: dict[tuple[str, ...], list[str]] = {}
         self._all_values: dict[tuple[str, str, tuple], dict[str, str | int]] = {}
 
@@ -326,6 +335,20 @@ class Browser:
 
     def _counts(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list],
                 limit: int | None = None) -> dict[str | int, int]:
+        key = (kind.name, kind.classes, facet.name, limit,
+               tuple(sorted((k, tuple(v)) for k, v in chosen.items() if k != facet.name)))
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]
+        counts = self._count(kind, facet, chosen, limit)
+        with self._lock:
+            self._remembered[key] = counts
+            while len(self._remembered) > CACHED_STATES:
+                self._remembered.popitem(last=False)
+        return counts
+
+    def _count(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None) -> dict:
         rows = _run(self.graph, self.facet_query(kind, facet, chosen, limit), self.facet_timeout)
         if facet.value != "period":
             return {r["value"]["value"]: int(r["n"]["value"]) for r in rows}
@@ -384,15 +407,17 @@ class Browser:
                                    " (a leading - reverses).")
 
         label_of = label_of or (lambda facet, value: labels.get(str(value), _key(facet, value)))
-        facets = []
-        for name in kind.facets:
-            facet = self.defs.facets[name]
-            result = Facet(name, facet.label(lang))
+        def count(name: str) -> tuple[dict, str | None]:
             try:
-                counts = self._counts(kind, facet, chosen, FACET_SIZE + 1)
+                return self._counts(kind, self.defs.facets[name], chosen, FACET_SIZE + 1), None
             except _FacetFailed as err:
-                result.error = str(err)
-                counts = {}
+                return {}, str(err)
+        with ThreadPoolExecutor(max_workers=min(self.parallel, max(1, len(kind.facets)))) as pool:
+            outcomes = list(pool.map(count, kind.facets))
+        facets = []
+        for name, (counts, error) in zip(kind.facets, outcomes):
+            facet = self.defs.facets[name]
+            result = Facet(name, facet.label(lang), error=error)
             if facet.value != "period" and len(counts) > FACET_SIZE:
                 result.truncated = True
                 counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_SIZE])
