@@ -276,3 +276,10 @@ def test_static_export_maps_browse_urls():
     assert target_for("/browse/projects.csv?lang=sv", "en").out == "sv/browse/projects.csv"
     assert target_for("/class/Project.json?lang=en", "sv").out == "class/Project.json"
     assert target_for("/browse/projects", "sv").out == "sv/browse/projects/index.html"
+
+
+def test_an_empty_state_has_empty_downloads(client):
+    data = client.get("/browse/projects.json?year=1900").get_json()
+    assert data["total"] == 0 and data["items"] == [] and data["pages"] == 1
+    assert client.get("/browse/projects.csv?year=1900").get_data(as_text=True).strip() == \
+        "iri,label,municipality,country,sdg,year"

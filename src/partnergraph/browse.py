@@ -449,7 +449,7 @@ class Browser:
             found.sort(key=lambda i: (not i.columns.get(column), [v.casefold() for v in i.columns.get(column, [])]),
                        reverse=sort.startswith("-"))
             shown = found if all_items else found[(page - 1) * size: page * size]
-        return Browse(kind, lang, path, facets, shown, len(found), page, len(found) if all_items else size, sort,
+        return Browse(kind, lang, path, facets, shown, len(found), page, max(1, len(found)) if all_items else size, sort,
                       selections, self.items_query(kind, chosen, lang), columns)
 
     def _fill_columns(self, kind: Kind, items: list[Item], columns, labels, label_of) -> None:
