@@ -152,15 +152,18 @@ def _value_pattern(facet: FacetDef, kind: str, suffix: str | None) -> str:
 
 
 def _condition(facet: FacetDef, kind: str, values: list) -> str:
-    """FILTER EXISTS selecting the items with one of the values (OR within the facet)."""
+    """A subquery selecting the items with one of the values (OR within the facet), joined on ?item:
+    faster than FILTER EXISTS at scale, and its variables stay inside it."""
     name = facet.name
     body = _value_pattern(facet, kind, name)
     if facet.value == "period":
         years = " ".join(str(int(v)) for v in values)
-        return (f"  FILTER EXISTS {{ {body}\n    VALUES ?year_{name} {{ {years} }}\n"
-                f"    FILTER (?year_{name} >= ?start_{name} && ?year_{name} <= ?end_{name}) }}\n")
-    listed = " ".join(_iri(v) for v in values)
-    return f"  FILTER EXISTS {{ {body}\n    VALUES ?value_{name} {{ {listed} }} }}\n"
+        return (f"  {{ SELECT DISTINCT ?item WHERE {{ {body}\n    VALUES ?year_{name} {{ {years} }}\n"
+                f"    FILTER (?year_{name} >= ?start_{name} && ?year_{name} <= ?end_{name}) }} }}\n")
+    listed = f"VALUES ?value_{name} {{ {' '.join(_iri(v) for v in values)} }}"
+    if facet.value == "sdg":        # the pattern BINDs ?value: the values can only come after it
+        return f"  {{ SELECT DISTINCT ?item WHERE {{ {body}\n    {listed} }} }}\n"
+    return f"  {{ SELECT DISTINCT ?item WHERE {{ {listed}\n    {body} }} }}\n"
 
 
 def _items_where(kind: Kind, chosen: Mapping[str, list], defs: Definitions, types: list[str],
@@ -434,7 +437,10 @@ class Browser:
             result.values.sort(key=_order(facet))
             facets.append(result)
 
-        rows = _run(self.graph, self.items_query(kind, chosen), None)
+        try:
+            rows = _run(self.graph, self.items_query(kind, chosen), None)
+        except _FacetFailed as err:
+            raise BrowseError(503, f"The matching {kind.name} could not be listed: {err}") from None
         matching = sorted({r["item"]["value"] for r in rows})
         found = [Item(iri, labels.get(iri, iri)) for iri in matching]
         by_label = lambda item: (item.label.casefold(), item.iri)  # noqa: E731
