@@ -168,8 +168,11 @@ def comunica():
 
 
 def _nt(term: dict) -> str:
+    """A SPARQL JSON term in N-Triples form; blank nodes as _:b (their labels differ by server)."""
     if term["type"] == "uri":
         return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return "_:b"
     value = json.dumps(term["value"], ensure_ascii=False)
     if "xml:lang" in term:
         return f"{value}@{term['xml:lang']}"
@@ -191,5 +194,6 @@ def test_comunica_answers_as_the_endpoint_does(comunica, live_server):
                                  headers={"Accept": "application/sparql-results+json"}, timeout=60)
         rows = response.json()["results"]["bindings"]
         expected = sorted(json.dumps({k: _nt(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False) for row in rows)
-        got = sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in answer["rows"])
+        got = sorted(json.dumps({k: "_:b" if v.startswith("_:") else v for k, v in row.items()}, sort_keys=True,
+                                ensure_ascii=False) for row in answer["rows"])
         assert expected and got == expected, query

@@ -129,10 +129,12 @@ def local_href(iri: str) -> str:
 
 
 def value_links(article: Node, href: str) -> list[Node]:
-    """Links to href in the page's content, leaving out footnote numbers, the source list and the kicker."""
+    """Links to href in the page's statements, leaving out footnote numbers, the source list, the
+    kicker and the map (which names its places again, as a map's legend does)."""
     found = article.find_all("a", href=href) if href is not None else article.find_all("a")
     return [a for a in found
-            if not a.inside("sup", "refs") and not a.inside("ol", "references") and not a.inside("p", "kicker")]
+            if not a.inside("sup", "refs") and not a.inside("ol", "references") and not a.inside("p", "kicker")
+            and not a.inside("section", "map-card")]
 
 
 def forward_label(prop: str, lang: str, ontology: rdflib.Graph) -> str | None:
@@ -268,11 +270,18 @@ def test_incoming_groups_follow_the_kind_of_resource(pages):
 # -- readable values -----------------------------------------------------------------------------
 
 def test_identifiers_are_named_links(pages):
-    """Växjö's Wikidata item Q500217 and municipality code 0780 (../shared/vocab/README.md)."""
+    """Växjö's Wikidata item Q500217 and municipality code 0780 (../shared/vocab/README.md), and its
+    GeoNames match as data/geometries.ttl gives it."""
+    import rdflib
     article = pages["municipality", "en"]
-    wikidata = [a for a in article.find_all("a", "identifier")]
-    assert [a.text() for a in wikidata] == ["Wikidata: Q500217"]
-    assert wikidata[0].attrs["href"] == "http://www.wikidata.org/entity/Q500217"
+    links = [a for a in article.find_all("a", "identifier")]
+    assert links[0].text() == "Wikidata: Q500217"
+    assert links[0].attrs["href"] == "http://www.wikidata.org/entity/Q500217"
+    geometries = rdflib.Graph().parse(ROOT / "data" / "geometries.ttl")
+    match = geometries.value(rdflib.URIRef("https://w3id.org/partnergraph/id/municipality/vaxjo"),
+                             rdflib.URIRef("http://www.w3.org/2004/02/skos/core#closeMatch"))
+    geonames_id = str(match).rstrip("/").rsplit("/", 1)[-1]
+    assert [a.text() for a in links[1:]] == [f"GeoNames: {geonames_id}"]
     refs = [r.text().strip() for r in article.find_all("ol", "references")[0].find_all("li")]
     assert any(r.startswith("sjbrg/swedish-geodata (GitHub)") for r in refs)
 

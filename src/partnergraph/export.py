@@ -155,6 +155,18 @@ def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) ->
         if chosen:
             query += (("lang", chosen),)
         return _file(f"{prefix}queries/{name}.{ext}", path, query)
+    if path.startswith(("/browse", "/class/")):
+        # facet choices, sorting and pages are states only a live server computes; the unfiltered
+        # table (HTML, JSON, CSV) of every kind and class is exported
+        if args:
+            if live_url:
+                return live_url.rstrip("/") + url
+            target = _page("/browse/choices", lang)
+            return Target(target.out, target.link, "/browse", (), html=True, lang=lang, note="browse")
+        stem, dot, ext = path.rpartition(".")
+        if dot and ext in ("json", "csv"):
+            prefix = "" if lang == "en" else f"{lang}/"
+            return _file(f"{prefix}{path.lstrip('/')}", path, (("lang", lang),))
     # everything else is a page: /, /page/..., /class/..., /sdg/..., /dumps/, /queries, /queries/x
     return _page(path, lang)
 
@@ -405,6 +417,13 @@ _NOTES = {
                       "(partnergraph serve). The class listings and the dashboard lead to every resource."),
                "sv": ("Sök", "Det här är en statisk kopia av partnergraph: sökning kräver en server "
                       "(partnergraph serve). Klasslistorna och översikten leder till varje resurs.")},
+}
+_NOTES["browse"] = {
+    "en": ("Browse", "This is a static copy of partnergraph: it holds every table without choices (as a page, "
+                     "JSON and CSV). Choosing facet values, sorting and paging need a live server (partnergraph serve)."),
+    "sv": ("Bläddra", "Det här är en statisk kopia av partnergraph: den har varje tabell utan val (som sida, JSON "
+                      "och CSV). Att välja fasettvärden, sortera och bläddra mellan sidor kräver en server "
+                      "(partnergraph serve)."),
 }
 _NOTE_LINKS = {"en": (("/", "Dashboard"), ("/queries", "Named queries"), ("/dumps/", "Downloads")),
                "sv": (("/", "Översikt"), ("/queries", "Namngivna frågor"), ("/dumps/", "Nedladdningar"))}

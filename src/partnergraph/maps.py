@@ -294,8 +294,7 @@ def world_map(places: Iterable[Place], links: Iterable[Link] = (), *, title: str
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" id="{eid}" lang="{escape(lang)}" '
              f'viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-             f'aria-labelledby="{eid}-title {eid}-desc" preserveAspectRatio="xMidYMid meet" '
-             f'style="max-width:100%;height:auto">',
+             f'aria-labelledby="{eid}-title {eid}-desc" preserveAspectRatio="xMidYMid meet">',
              f'<title id="{eid}-title">{escape(title)}</title>',
              f'<desc id="{eid}-desc">{escape(description)}</desc>',
              f'<defs><clipPath id="{eid}-clip"><rect x="0" y="0" width="{w}" height="{h}"/></clipPath></defs>',

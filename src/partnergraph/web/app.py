@@ -11,7 +11,7 @@ from flask import Flask, g, request
 from .. import settings
 from ..graph import PartnerGraph
 from ..iris import compact_iri
-from . import (admin, alignment, catalog_views, errors, fragment_views, helpers, pages, reconcile_views, site,
+from . import (admin, alignment, browse_views, catalog_views, errors, fragment_views, helpers, pages, reconcile_views, site,
                sparql_views, workbench)
 from .context import EXTENSION
 
@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_hooks(app)
 
     for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, catalog_views.bp, reconcile_views.bp,
-                      fragment_views.bp, workbench.bp):
+                      fragment_views.bp, workbench.bp, browse_views.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app

@@ -17,6 +17,7 @@ from ..vocabulary import named_graph as graph_bytes
 from .context import app_cache, base_iri, graph_of
 from .errors import PartnergraphError
 from .helpers import current_lang, href, translate
+from .placemaps import dashboard_map, resource_map
 from .responses import alternate_links, format_param, link_header, negotiate_graph, rdf_response, script_json, split_extension
 
 bp = Blueprint("pages", __name__)
@@ -97,7 +98,8 @@ def resource_page(iri: str, data_path: str | None, extra: dict | None = None, li
     links = alternate_links(data_path) if data_path else []
     jsonld = script_json(resource_graph(graph, iri, "jsonld"))
     html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
-                           goal_colours=goals(), cite=citation(iri, description.labels or {"": description.label}),
+                           goal_colours=goals(), place_map=resource_map(iri, lang) if data_path else None,
+                           cite=citation(iri, description.labels or {"": description.label}),
                            **(extra or {}))
     response = Response(html, content_type="text/html; charset=utf-8")
     if links:
@@ -186,7 +188,7 @@ def index():
     return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
                            year_chart=year_chart, undated=undated, network_chart=network_chart,
                            sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns,
-                           analytics=analytics, goal_table=goal_table)
+                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang))
 
 
 def format_number_lang(n, lang):
@@ -198,24 +200,6 @@ def _goal_label(goal: dict | None, lang: str, number: int) -> str:
         return f"SDG {number}"
     labels = goal["labels"]
     return labels.get(lang) or labels.get("en") or f"SDG {number}"
-
-
-@bp.route("/class/<name>")
-def class_listing(name: str):
-    graph = graph_of()
-    lang = current_lang()
-    class_iri = PG + name
-    if not name.replace("_", "").isalnum() or not exists(graph, class_iri):
-        raise PartnergraphError(404, f"There is no class pg:{name} in the ontology.")
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
-    members = dashboard.class_members(graph, class_iri, lang, labels)
-    title = translate("class_" + name, lang)
-    if title == "class_" + name:
-        title = labels.get(class_iri, name)
-    return render_template("class.html", name=name, class_iri=class_iri, title=title, members=members,
-                           labels=labels)
-
-
 
 
 @bp.route("/sdg-colours.css")

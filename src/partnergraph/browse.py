@@ -1,0 +1,514 @@
+"""Faceted browsing over SPARQL: the kinds and facets of browse.toml, one query per facet, each
+value with its count and the URL that toggles it. No Flask: views render a Browse as HTML, JSON
+or CSV, and class pages are the same tables.
+
+Facets combine with AND, values within a facet with OR. A facet's counts are taken over the items
+the other facets select (not its own), so that each value's count says how many items choosing it
+would add: the usual multi-select faceting. Selections live in the URL (?sdg=4&country=kosovo;
+several values by repeating the parameter or with commas), built in one place, url().
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import tomllib
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from . import iris
+
+DEFINITIONS = Path(__file__).with_name("browse.toml")
+CONTROL = ("_sort", "_page", "_size", "lang", "format")    # parameters that are not facets
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+FACET_SIZE = 30              # values listed per facet (the most frequent; chosen values always)
+FACET_PARALLEL = 4           # facet queries evaluated at once (the store answers them concurrently)
+CACHED_STATES = 256          # facet counts remembered per Browser (one graph generation)
+FACET_TIMEOUT = 15.0         # seconds per facet query; a facet that takes longer is shown as unavailable
+_VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
+
+
+class BrowseError(Exception):
+    """A request that browsing cannot answer: an unknown kind, facet or value (status 404 or 400)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FacetDef:
+    name: str
+    labels: Mapping[str, str]
+    value: str                        # "iri", "sdg" or "period"
+    patterns: Mapping[str, str]       # kind name (or "*") -> SPARQL group pattern
+
+    def pattern(self, kind: str) -> str | None:
+        return self.patterns.get(kind, self.patterns.get("*"))
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    classes: tuple[str, ...]          # full IRIs
+    labels: Mapping[str, str]
+    facets: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+
+@dataclass(frozen=True)
+class Definitions:
+    kinds: Mapping[str, Kind]
+    facets: Mapping[str, FacetDef]
+
+    def kind(self, name: str) -> Kind:
+        if name not in self.kinds:
+            raise BrowseError(404, f"There is no browsable kind {name!r}; known: {', '.join(self.kinds)}.")
+        return self.kinds[name]
+
+    def for_class(self, class_iri: str, superclasses: set[str], label: Mapping[str, str]) -> Kind:
+        """The kind a class page shows: a listed kind narrowed to the class (if the class is, or is
+        a subclass of, one of its classes), else a kind of its own with the facets that fit anything."""
+        for kind in self.kinds.values():
+            if set(kind.classes) & (superclasses | {class_iri}):
+                return Kind(kind.name, (class_iri,), label, kind.facets, kind.columns)
+        generic = tuple(n for n, f in self.facets.items() if "*" in f.patterns and f.value == "iri")
+        return Kind("class", (class_iri,), label, generic, tuple(c for c in ("country", "status") if c in generic))
+
+
+def _expand(term: str) -> str:
+    match = _PREFIXED.match(term)
+    if not match or match.group(1) not in iris.PREFIXES:
+        raise ValueError(f"browse.toml: {term!r} is not a known prefixed name")
+    return iris.PREFIXES[match.group(1)] + match.group(2)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DEFINITIONS) -> Definitions:
+    """browse.toml, checked: every kind's facets and columns defined, every facet usable by its kinds."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{path}: {err}") from err
+    facets = {}
+    for name, spec in raw.get("facets", {}).items():
+        if spec.get("value") not in ("iri", "sdg", "period"):
+            raise ValueError(f"{path}: facet {name!r} has value {spec.get('value')!r}; expected iri, sdg or period")
+        facets[name] = FacetDef(name, dict(spec.get("label", {})), spec["value"], dict(spec.get("patterns", {})))
+    kinds = {}
+    for name, spec in raw.get("kinds", {}).items():
+        listed = tuple(spec.get("facets", ()))
+        for facet in listed + tuple(spec.get("columns", ())):
+            if facet not in facets:
+                raise ValueError(f"{path}: kind {name!r} names the undefined facet {facet!r}")
+            if facets[facet].pattern(name) is None:
+                raise ValueError(f"{path}: facet {facet!r} has no pattern for kind {name!r}")
+        kinds[name] = Kind(name, tuple(_expand(c) for c in spec["classes"]), dict(spec.get("label", {})),
+                           listed, tuple(spec.get("columns", ())))
+    return Definitions(kinds, facets)
+
+
+# --- SPARQL --------------------------------------------------------------------------------------
+
+def _prefixes() -> str:
+    return "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()) + "\n"
+
+
+def _private(pattern: str, suffix: str, keep: tuple[str, ...] = ("item",)) -> str:
+    """The pattern with its variables renamed ?x -> ?x_suffix, except those in keep."""
+    return _VAR.sub(lambda m: m.group(0) if m.group(1) in keep else f"?{m.group(1)}_{suffix}", pattern)
+
+
+def _iri(value: str) -> str:
+    if any(c in value for c in '<>"{}|^`\\ \n'):
+        raise BrowseError(400, f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+def _value_pattern(facet: FacetDef, kind: str, suffix: str | None) -> str:
+    """The facet's pattern binding ?value (for sdg, the goal a goal or target belongs to)."""
+    pattern = facet.pattern(kind) or ""
+    if facet.value == "sdg":
+        pattern += (f' BIND (IRI(CONCAT("{iris.SDG_NS}", REPLACE(STRAFTER(STR(?sdg), "{iris.SDG_NS}"), '
+                    f'"[.].*$", ""))) AS ?value)')
+    if suffix is None:
+        keep = ("item", "value", "start", "end")
+        return _private(pattern, "f", keep)
+    return _private(pattern, suffix)
+
+
+def _condition(facet: FacetDef, kind: str, values: list) -> str:
+    """A subquery selecting the items with one of the values (OR within the facet), joined on ?item:
+    faster than FILTER EXISTS at scale, and its variables stay inside it."""
+    name = facet.name
+    body = _value_pattern(facet, kind, name)
+    if facet.value == "period":
+        years = " ".join(str(int(v)) for v in values)
+        return (f"  {{ SELECT DISTINCT ?item WHERE {{ {body}\n    VALUES ?year_{name} {{ {years} }}\n"
+                f"    FILTER (?year_{name} >= ?start_{name} && ?year_{name} <= ?end_{name}) }} }}\n")
+    listed = f"VALUES ?value_{name} {{ {' '.join(_iri(v) for v in values)} }}"
+    if facet.value == "sdg":        # the pattern BINDs ?value: the values can only come after it
+        return f"  {{ SELECT DISTINCT ?item WHERE {{ {body}\n    {listed} }} }}\n"
+    return f"  {{ SELECT DISTINCT ?item WHERE {{ {listed}\n    {body} }} }}\n"
+
+
+def _items_where(kind: Kind, chosen: Mapping[str, list], defs: Definitions, types: list[str],
+                 leave_out: str | None = None) -> str:
+    where = f"  VALUES ?type {{ {' '.join(_iri(t) for t in types)} }}\n  ?item a ?type .\n"
+    for name, values in chosen.items():
+        if values and name != leave_out:
+            where += _condition(defs.facets[name], kind.name, values)
+    return where
+
+
+# --- results -------------------------------------------------------------------------------------
+
+@dataclass
+class FacetValue:
+    key: str                  # as in the URL: a slug, an SDG number or a year
+    value: str | int          # IRI, or the year
+    label: str
+    count: int
+    selected: bool
+    toggle: str               # the URL with this value added or removed
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+    error: str | None = None
+    truncated: bool = False           # more values than FACET_SIZE: the most frequent are listed
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [v for v in self.values if v.selected]
+
+
+@dataclass
+class Item:
+    iri: str
+    label: str
+    columns: dict[str, list[str]] = field(default_factory=dict)     # facet name -> value labels
+
+
+@dataclass
+class Browse:
+    kind: Kind
+    lang: str
+    path: str
+    facets: list[Facet]
+    items: list[Item]                  # the page shown
+    total: int
+    page: int
+    size: int
+    sort: str
+    selections: dict[str, list[str]]   # facet -> URL keys
+    sparql: str                        # the items' query, runnable in the workbench
+    columns: list[tuple[str, str]]     # (facet name, label)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    def url(self, *, suffix: str = "", **changes) -> str:
+        return url(self.path + suffix, self.selections, {"_sort": self.sort if self.sort != "label" else None,
+                                                         "_size": self.size if self.size != PAGE_SIZE else None,
+                                                         "lang": None, **changes})
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind.name, "label": self.kind.label(self.lang), "total": self.total,
+                "page": self.page, "pages": self.pages, "size": self.size, "sort": self.sort,
+                "selected": self.selections, "sparql": self.sparql,
+                "items": [{"iri": i.iri, "label": i.label, **({"columns": i.columns} if i.columns else {})}
+                          for i in self.items],
+                "facets": [{"name": f.name, "label": f.label, **({"error": f.error} if f.error else {}),
+                            **({"truncated": True} if f.truncated else {}),
+                            "values": [{"key": v.key, "value": v.value, "label": v.label, "count": v.count,
+                                        "selected": v.selected, "toggle": v.toggle} for v in f.values]}
+                           for f in self.facets]}
+
+    def csv_rows(self) -> list[list[str]]:
+        head = ["iri", "label"] + [name for name, _ in self.columns]
+        return [head] + [[i.iri, i.label] + ["; ".join(i.columns.get(name, [])) for name, _ in self.columns]
+                         for i in self.items]
+
+
+def url(path: str, selections: Mapping[str, list[str]], extra: Mapping | None = None) -> str:
+    """The one place browse URLs are built: facet values repeated in a fixed order, then controls."""
+    pairs = [(name, key) for name in sorted(selections) for key in selections[name]]
+    pairs += [(k, v) for k, v in (extra or {}).items() if v not in (None, "")]
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def parse_selections(args: list[tuple[str, str]], kind: Kind, defs: Definitions) -> dict[str, list[str]]:
+    """URL parameters to {facet: [keys]}; a parameter that is no facet of the kind is an error."""
+    chosen: dict[str, list[str]] = {}
+    for name, raw in args:
+        if name in CONTROL:
+            continue
+        if name not in kind.facets:
+            raise BrowseError(400, f"{name!r} is not a facet of {kind.name}; its facets are: {', '.join(kind.facets)}.")
+        for key in (k.strip() for k in raw.split(",")):
+            if key and key not in chosen.setdefault(name, []):
+                chosen[name].append(key)
+    return {k: v for k, v in chosen.items() if v}
+
+
+def _key(facet: FacetDef, value: str | int) -> str:
+    if facet.value == "period":
+        return str(value)
+    if facet.value == "sdg":
+        return iris.sdg_code(str(value)) or str(value)
+    return str(value).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _run(graph, text: str, timeout: float | None) -> list[dict]:
+    outcome = graph.run(text, results_format="json", timeout=timeout)
+    if outcome.status != 200:
+        raise _FacetFailed(outcome.error or f"status {outcome.status}")
+    return json.loads(outcome.body)["results"]["bindings"]
+
+
+class _FacetFailed(Exception):
+    pass
+
+
+class Browser:
+    """Browsing over one graph. Build one per graph generation and keep it: it remembers each
+    facet's values without selections (to read URL keys) and the subclasses of each kind's classes."""
+
+    def __init__(self, graph, defs: Definitions | None = None, *, facet_timeout: float | None = FACET_TIMEOUT,
+                 parallel: int = FACET_PARALLEL):
+        self.graph = graph
+        self.defs = defs or load()
+        self.facet_timeout = facet_timeout
+        self.parallel = max(1, parallel)
+        self._remembered: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self._types: dict[tuple[str, ...], list[str]] = {}
+        self._all_values: dict[tuple[str, str, tuple], dict[str, str | int]] = {}
+
+    # -- plumbing
+    def types(self, kind: Kind) -> list[str]:
+        """The kind's classes with all their subclasses (from the ontology in the store)."""
+        if kind.classes not in self._types:
+            listed = " ".join(_iri(c) for c in kind.classes)
+            rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {listed} }} "
+                                                  f"?c rdfs:subClassOf* ?top . }}", None)
+            self._types[kind.classes] = sorted({r["c"]["value"] for r in rows} | set(kind.classes))
+        return self._types[kind.classes]
+
+    def superclasses(self, class_iri: str) -> set[str]:
+        rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {_iri(class_iri)} rdfs:subClassOf+ ?c }}", None)
+        return {r["c"]["value"] for r in rows}
+
+    def facet_query(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None = None) -> str:
+        where = _items_where(kind, chosen, self.defs, self.types(kind), leave_out=facet.name)
+        pattern = _value_pattern(facet, kind.name, None)
+        if facet.value == "period":
+            return _prefixes() + f"SELECT DISTINCT ?item ?start ?end WHERE {{\n{where}  {pattern}\n}}"
+        return _prefixes() + (f"SELECT ?value (COUNT(DISTINCT ?item) AS ?n) WHERE {{\n{where}  {pattern}\n"
+                              f"  FILTER (isIRI(?value))\n}} GROUP BY ?value"
+                              + (f"\nORDER BY DESC(?n) ?value LIMIT {limit}" if limit else ""))
+
+    def items_query(self, kind: Kind, chosen: Mapping[str, list], lang: str | None = None) -> str:
+        where = _items_where(kind, chosen, self.defs, self.types(kind))
+        if lang is None:
+            return _prefixes() + f"SELECT DISTINCT ?item WHERE {{\n{where}}}"
+        label = (f'  OPTIONAL {{ ?item rdfs:label ?label FILTER (LANGMATCHES(LANG(?label), "{lang}")) }}\n'
+                 f'  OPTIONAL {{ ?item rdfs:label ?anyLabel }}\n')
+        return _prefixes() + (f"SELECT ?item (SAMPLE(COALESCE(?label, ?anyLabel)) AS ?itemLabel) WHERE {{\n"
+                              f"{where}{label}}}\nGROUP BY ?item\nORDER BY ?itemLabel")
+
+    def _counts(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list],
+                limit: int | None = None) -> dict[str | int, int]:
+        key = (kind.name, kind.classes, facet.name, limit,
+               tuple(sorted((k, tuple(v)) for k, v in chosen.items() if k != facet.name)))
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]
+        counts = self._count(kind, facet, chosen, limit)
+        with self._lock:
+            self._remembered[key] = counts
+            while len(self._remembered) > CACHED_STATES:
+                self._remembered.popitem(last=False)
+        return counts
+
+    def _count(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None) -> dict:
+        rows = _run(self.graph, self.facet_query(kind, facet, chosen, limit), self.facet_timeout)
+        if facet.value != "period":
+            return {r["value"]["value"]: int(r["n"]["value"]) for r in rows}
+        per_year: dict[int, set[str]] = {}
+        for r in rows:
+            try:
+                start, end = int(r["start"]["value"]), int(r["end"]["value"])
+            except (KeyError, ValueError):
+                continue
+            for year in range(min(start, end), max(start, end) + 1):
+                per_year.setdefault(year, set()).add(r["item"]["value"])
+        return {year: len(items) for year, items in per_year.items()}
+
+    def _known(self, kind: Kind, facet: FacetDef) -> dict[str, str | int]:
+        """URL key -> value for every value the facet has over the whole kind."""
+        key = (kind.name, facet.name, kind.classes)
+        if key not in self._all_values:
+            self._all_values[key] = {_key(facet, v): v for v in self._counts(kind, facet, {})}
+        return self._all_values[key]
+
+    def resolve(self, kind: Kind, selections: Mapping[str, list[str]]) -> dict[str, list]:
+        """URL keys to the values the queries take (IRIs, years); an unknown key is an error."""
+        chosen = {}
+        for name, keys in selections.items():
+            facet = self.defs.facets[name]
+            if facet.value == "period":
+                bad = [k for k in keys if not re.fullmatch(r"-?\d{1,4}", k)]
+                if bad:
+                    raise BrowseError(400, f"{name}={bad[0]!r}: a year is a number such as 2020.")
+                chosen[name] = [int(k) for k in keys]
+                continue
+            known = self._known(kind, facet)
+            missing = [k for k in keys if k not in known]
+            if missing:
+                sample = ", ".join(sorted(known)[:12])
+                raise BrowseError(400, f"{name}={missing[0]!r} is not a value of the facet {name} of {kind.name}"
+                                       f"{'; values include: ' + sample if sample else ''}.")
+            chosen[name] = [known[k] for k in keys]
+        return chosen
+
+    # -- the one entry point
+    def browse(self, kind: Kind, args: list[tuple[str, str]], *, lang: str, labels: Mapping[str, str],
+               path: str, label_of: Callable[[FacetDef, str | int], str] | None = None,
+               all_items: bool = False) -> Browse:
+        """The state a URL describes: its facets with counts and toggle URLs, and the matching items.
+        all_items: every matching item (for CSV and JSON), not one page."""
+        selections = parse_selections(args, kind, self.defs)
+        chosen = self.resolve(kind, selections)
+        controls = dict(args)
+        size = _int(controls.get("_size"), PAGE_SIZE, "_size", 1, MAX_PAGE_SIZE)
+        page = _int(controls.get("_page"), 1, "_page", 1, None)
+        columns = [(name, self.defs.facets[name].label(lang)) for name in kind.columns]
+        sort = controls.get("_sort") or "label"
+        if sort.lstrip("-") not in ("label", *kind.columns):
+            raise BrowseError(400, f"_sort={sort!r}: sort by label or by one of {', '.join(kind.columns) or 'none'}"
+                                   " (a leading - reverses).")
+
+        label_of = label_of or (lambda facet, value: labels.get(str(value), _key(facet, value)))
+        def count(name: str) -> tuple[dict, str | None]:
+            try:
+                return self._counts(kind, self.defs.facets[name], chosen, FACET_SIZE + 1), None
+            except _FacetFailed as err:
+                return {}, str(err)
+        with ThreadPoolExecutor(max_workers=min(self.parallel, max(1, len(kind.facets)))) as pool:
+            outcomes = list(pool.map(count, kind.facets))
+        facets = []
+        for name, (counts, error) in zip(kind.facets, outcomes):
+            facet = self.defs.facets[name]
+            result = Facet(name, facet.label(lang), error=error)
+            if facet.value != "period" and len(counts) > FACET_SIZE:
+                result.truncated = True
+                counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_SIZE])
+            picked = set(selections.get(name, []))
+            entries = {_key(facet, v): (v, n) for v, n in counts.items()}
+            for key in picked - set(entries):       # a chosen value stays listed (to unselect it)
+                entries[key] = (self._known(kind, facet).get(key, key) if facet.value != "period" else int(key), 0)
+            for key, (value, count) in entries.items():
+                toggled = {**selections, name: [k for k in selections.get(name, []) if k != key]
+                           if key in picked else selections.get(name, []) + [key]}
+                result.values.append(FacetValue(key, value, label_of(facet, value), count, key in picked,
+                                                url(path, {k: v for k, v in toggled.items() if v},
+                                                    {"_sort": sort if sort != "label" else None})))
+            result.values.sort(key=_order(facet))
+            facets.append(result)
+
+        try:
+            rows = _run(self.graph, self.items_query(kind, chosen), None)
+        except _FacetFailed as err:
+            raise BrowseError(503, f"The matching {kind.name} could not be listed: {err}") from None
+        matching = sorted({r["item"]["value"] for r in rows})
+        found = [Item(iri, labels.get(iri, iri)) for iri in matching]
+        by_label = lambda item: (item.label.casefold(), item.iri)  # noqa: E731
+        if sort.lstrip("-") == "label":
+            found.sort(key=by_label, reverse=sort.startswith("-"))
+            shown = found if all_items else found[(page - 1) * size: page * size]
+            self._fill_columns(kind, shown, columns, labels, label_of)
+        else:
+            self._fill_columns(kind, found, columns, labels, label_of)
+            column = sort.lstrip("-")
+            found.sort(key=by_label)
+            found.sort(key=lambda i: (not i.columns.get(column), [v.casefold() for v in i.columns.get(column, [])]),
+                       reverse=sort.startswith("-"))
+            shown = found if all_items else found[(page - 1) * size: page * size]
+        return Browse(kind, lang, path, facets, shown, len(found), page, max(1, len(found)) if all_items else size, sort,
+                      selections, self.items_query(kind, chosen, lang), columns)
+
+    def _fill_columns(self, kind: Kind, items: list[Item], columns, labels, label_of) -> None:
+        """Each shown item's values of the kind's column facets: one query per column, over those items."""
+        if not items or not columns:
+            return
+        listed = " ".join(_iri(i.iri) for i in items)
+        by_iri = {i.iri: i for i in items}
+        for name, _ in columns:
+            facet = self.defs.facets[name]
+            pattern = _value_pattern(facet, kind.name, None)
+            select = "?item ?start ?end" if facet.value == "period" else "?item ?value"
+            text = _prefixes() + f"SELECT DISTINCT {select} WHERE {{ VALUES ?item {{ {listed} }}\n  {pattern}\n}}"
+            values: dict[str, set] = {}
+            try:
+                rows = _run(self.graph, text, self.facet_timeout)
+            except _FacetFailed:
+                continue            # the column stays empty; the table is still right
+            for r in rows:
+                if facet.value == "period":
+                    shown = r["start"]["value"] if r["start"]["value"] == r["end"]["value"] else \
+                        f"{r['start']['value']}–{r['end']['value']}"
+                    values.setdefault(r["item"]["value"], set()).add(shown)
+                elif r["value"]["type"] == "uri":
+                    values.setdefault(r["item"]["value"], set()).add(label_of(facet, r["value"]["value"]))
+            for iri, found in values.items():
+                by_iri[iri].columns[name] = sorted(found, key=str.casefold)
+
+
+def _int(raw: str | None, default: int, name: str, low: int, high: int | None) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BrowseError(400, f"{name}={raw!r} is not a whole number.") from None
+    if value < low or (high is not None and value > high):
+        raise BrowseError(400, f"{name}={value} is out of range ({low}..{high if high else 'any'}).")
+    return value
+
+
+def _order(facet: FacetDef):
+    if facet.value == "period":
+        return lambda v: int(v.key)
+    if facet.value == "sdg":
+        return lambda v: int(v.key) if v.key.isdigit() else 99
+    return lambda v: (-v.count, v.label.casefold(), v.key)
+
+
+def counts_by_key(result: Browse) -> dict[str, dict[str, int]]:
+    """{facet: {URL key: count}}, for tests and the command line."""
+    return {f.name: {v.key: v.count for v in f.values} for f in result.facets}
+
+
+__all__ = ["Browse", "BrowseError", "Browser", "Definitions", "Facet", "FacetValue", "Item", "Kind", "load", "url",
+           "parse_selections", "counts_by_key"]

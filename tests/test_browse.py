@@ -1,0 +1,285 @@
+"""Faceted browsing: facet counts against counts made here with rdflib over data/ (not with the
+SPARQL browse.py writes), answers taken from the source documents, the URL rules, and the pages,
+JSON and CSV of /browse/{kind} and /class/NAME."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF, RDFS
+
+from partnergraph import browse
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = rdflib.Namespace("https://w3id.org/partnergraph/ontology#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+ID = "https://w3id.org/partnergraph/id/"
+SDG = "http://metadata.un.org/sdg/"
+PLACE_TYPES = {PG.Municipality, PG.City, PG.Province, PG.DistrictCouncil, PG.LocalGovernment, PG.Region}
+
+
+@pytest.fixture(scope="module")
+def data() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        graph.parse(path)
+    graph.parse(ROOT / "ontology" / "partnergraph.ttl")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def browser(graph) -> browse.Browser:
+    return browse.Browser(graph)
+
+
+def run(browser, kind: str, query: str = "", **kw) -> browse.Browse:
+    args = [(k, v) for k, values in parse_qs(query).items() for v in values]
+    return browser.browse(browser.defs.kind(kind), args, lang="en", labels={}, path=f"/browse/{kind}",
+                          all_items=True, **kw)
+
+
+# --- independent counts with rdflib ----------------------------------------------------------------
+
+def instances(data, cls) -> set:
+    classes = set(data.transitive_subjects(RDFS.subClassOf, cls))
+    return {s for c in classes for s in data.subjects(RDF.type, c)}
+
+
+def slug(iri) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def tally(items: dict) -> dict[str, int]:
+    """{item: set of keys} -> {key: number of items}."""
+    return dict(Counter(key for keys in items.values() for key in set(keys)))
+
+
+def project_countries(data, project) -> set[str]:
+    places = {p for ps in data.objects(project, PG.partnership) for p in data.objects(ps, PG.partner)}
+    places |= set(data.objects(project, PG.participant)) | set(data.objects(project, PG.projectOwner))
+    return {slug(c) for p in places for c in data.objects(p, PG.country)}
+
+
+def project_goals(data, project) -> set[str]:
+    return {str(s)[len(SDG):].split(".")[0] for s in data.objects(project, PG.sdg)}
+
+
+def project_years(data, project) -> set[str]:
+    start = next(iter(data.objects(project, PG.startYear)), None)
+    end = next(iter(data.objects(project, PG.endYear)), None)
+    if start is None and end is None:
+        return set()
+    s, e = int(str(start or end)[:4]), int(str(end or start)[:4])
+    return {str(y) for y in range(s, e + 1)}
+
+
+def test_project_facets_match_rdflib(data, browser):
+    projects = instances(data, PG.Project)
+    counts = browse.counts_by_key(run(browser, "projects"))
+    assert counts["sdg"] == tally({p: project_goals(data, p) for p in projects})
+    assert counts["country"] == tally({p: project_countries(data, p) for p in projects})
+    assert counts["year"] == tally({p: project_years(data, p) for p in projects})
+    assert counts["area"] == tally({p: {slug(a) for a in data.objects(p, PG.projectArea)} for p in projects})
+    assert counts["topic"] == tally({p: {slug(a) for a in data.objects(p, PG.topic)} for p in projects})
+    assert counts["status"] == tally({p: {slug(a) for a in data.objects(p, PG.status)} for p in projects})
+    assert counts["source"] == tally({p: {slug(a) for a in data.objects(p, PROV.wasDerivedFrom)} for p in projects})
+    continents = {p: {slug(k) for c in project_countries(data, p)
+                      for k in data.objects(rdflib.URIRef(ID + "country/" + c), PG.continent)} for p in projects}
+    assert counts["continent"] == tally(continents)
+
+
+def test_partnership_and_municipality_facets_match_rdflib(data, browser):
+    partnerships = instances(data, PG.Partnership)
+    counts = browse.counts_by_key(run(browser, "partnerships"))
+    countries = {p: {slug(c) for x in data.objects(p, PG.partner) for c in data.objects(x, PG.country)}
+                 for p in partnerships}
+    assert counts["country"] == tally(countries)
+    assert counts["status"] == tally({p: {slug(s) for s in data.objects(p, PG.status)} for p in partnerships})
+    assert counts["since"] == tally({p: {str(y)[:4] for y in data.objects(p, PG.startYear)} for p in partnerships})
+    places = instances(data, PG.LocalGovernment) | instances(data, PG.Region)
+    counts = browse.counts_by_key(run(browser, "municipalities"))
+    assert counts["country"] == tally({p: {slug(c) for c in data.objects(p, PG.country)} for p in places})
+    networks = {p: {slug(m_org) for m in data.subjects(ORG.member, p) for m_org in data.objects(m, ORG.organization)}
+                for p in places}
+    assert counts["network"] == tally(networks)
+
+
+def test_and_across_facets_or_within(data, browser):
+    projects = instances(data, PG.Project)
+    both = run(browser, "projects", "sdg=4&country=kosovo")
+    expected = {str(p) for p in projects if "4" in project_goals(data, p) and "kosovo" in project_countries(data, p)}
+    assert {i.iri for i in both.items} == expected and both.total == len(expected)
+    either = run(browser, "projects", "sdg=4,8")
+    assert {i.iri for i in either.items} == {str(p) for p in projects if project_goals(data, p) & {"4", "8"}}
+    # repeating the parameter means the same as a comma
+    assert {i.iri for i in run(browser, "projects", "sdg=4&sdg=8").items} == {i.iri for i in either.items}
+    # a facet's own counts ignore its own choice (so that more values can be added) ...
+    assert browse.counts_by_key(either)["sdg"] == browse.counts_by_key(run(browser, "projects"))["sdg"]
+    # ... and follow the other facets' choices
+    in_kosovo = [p for p in projects if "kosovo" in project_countries(data, p)]
+    assert browse.counts_by_key(run(browser, "projects", "country=kosovo"))["sdg"] == \
+        tally({p: project_goals(data, p) for p in in_kosovo})
+
+
+def test_a_project_counts_in_every_year_of_its_period(data, browser):
+    projects = instances(data, PG.Project)
+    in_2020 = {str(p) for p in projects if "2020" in project_years(data, p)}
+    assert {i.iri for i in run(browser, "projects", "year=2020").items} == in_2020
+    assert in_2020 and not {i.iri for i in run(browser, "projects", "year=1900").items}
+
+
+def test_answers_from_the_documents(browser):
+    """Facts the documents state plainly (README of the seeds, and the texts), written before running."""
+    # partner countries: Kosovo, Ukraine, South Africa, Vietnam (000); Namibia, Botswana (003);
+    # Ukraine and Lithuania, Georgia (Tbilisi), Indonesia, China (004); and Sweden, home of every partnership
+    countries = set(browse.counts_by_key(run(browser, "partnerships"))["country"])
+    assert countries == {"sweden", "kosovo", "ukraine", "south-africa", "vietnam", "namibia", "botswana",
+                         "lithuania", "georgia", "indonesia", "china"}
+    # 003: Vänersborg partners with Omaruru since 2001 and with Chobe District Council since 2012
+    vanersborg = run(browser, "partnerships", "municipality=vanersborg")
+    assert vanersborg.total == 2
+    assert {"2001", "2012"} <= {v.key for f in vanersborg.facets if f.name == "since" for v in f.values}
+    # 000: Växjö's partnerships are with Vushtrri, Kalush, JB Marks and An Giang
+    assert run(browser, "partnerships", "municipality=vaxjo").total == 4
+    # Africa: Växjö-JB Marks (000, 001), Vänersborg-Omaruru and Vänersborg-Chobe (003)
+    assert run(browser, "partnerships", "continent=continent-africa").total == 3
+
+
+def test_bad_requests_say_what_is_wrong(browser):
+    with pytest.raises(browse.BrowseError, match="'colour' is not a facet of projects"):
+        run(browser, "projects", "colour=red")
+    with pytest.raises(browse.BrowseError, match="country='atlantis' is not a value"):
+        run(browser, "projects", "country=atlantis")
+    with pytest.raises(browse.BrowseError, match="a year is a number"):
+        run(browser, "projects", "year=soon")
+    with pytest.raises(browse.BrowseError, match="no browsable kind"):
+        browser.defs.kind("spaceships")
+    with pytest.raises(browse.BrowseError, match="_sort"):
+        run(browser, "projects", "_sort=colour")
+
+
+def test_definitions_are_checked(tmp_path):
+    bad = tmp_path / "browse.toml"
+    bad.write_text('[kinds.x]\nclasses = ["pg:Project"]\nfacets = ["nope"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="undefined facet 'nope'"):
+        browse.load(bad)
+
+
+def test_toggle_urls_add_and_remove(browser):
+    result = run(browser, "projects", "sdg=4")
+    sdg = next(f for f in result.facets if f.name == "sdg")
+    four = next(v for v in sdg.values if v.key == "4")
+    assert four.selected and four.toggle == "/browse/projects"
+    eight = next(v for v in sdg.values if v.key == "8")
+    assert not eight.selected and parse_qs(urlsplit(eight.toggle).query) == {"sdg": ["4", "8"]}
+    country = next(f for f in result.facets if f.name == "country")
+    assert all(parse_qs(urlsplit(v.toggle).query)["sdg"] == ["4"] for v in country.values)
+
+
+# --- the web views -------------------------------------------------------------------------------
+
+class Facets(HTMLParser):
+    """Facet values (data-key, data-count) per facet section, and the table's rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.facets: dict[str, dict[str, int]] = {}
+        self.rows: list[str] = []
+        self.current = None
+        self.total = None
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and "data-facet" in a:
+            self.current = self.facets.setdefault(a["data-facet"], {})
+        if tag == "a" and "data-key" in a and self.current is not None:
+            self.current[a["data-key"]] = int(a["data-count"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag == "tr" and "data-iri" in a:
+            self.rows.append(a["data-iri"])
+        if tag == "span" and "data-total" in a:
+            self.total = int(a["data-total"])
+
+
+def parse(html: str) -> Facets:
+    parser = Facets()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_browse_page_json_and_csv_agree(client, browser, lang):
+    query = "sdg=4&country=kosovo"
+    page = client.get(f"/browse/projects?{query}&lang={lang}")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    found = parse(html)
+    expected = run(browser, "projects", query)
+    assert found.total == expected.total and sorted(found.rows) == sorted(i.iri for i in expected.items)
+    assert found.facets == browse.counts_by_key(expected)
+    assert ("Visa som SPARQL" if lang == "sv" else "Show as SPARQL") in html
+    data = json.loads(client.get(f"/browse/projects.json?{query}").get_data(as_text=True))
+    assert {i["iri"] for i in data["items"]} == {i.iri for i in expected.items}
+    assert all(i["label"] and i["url"].startswith("/page/") for i in data["items"])
+    assert {f["name"]: {v["key"]: v["count"] for v in f["values"]} for f in data["facets"]} == found.facets
+    rows = list(csv.reader(io.StringIO(client.get(f"/browse/projects.csv?{query}").get_data(as_text=True))))
+    assert rows[0][:2] == ["iri", "label"] and {r[0] for r in rows[1:]} == {i.iri for i in expected.items}
+
+
+def test_show_as_sparql_gives_the_same_items(client, graph):
+    html = client.get("/browse/projects?sdg=4&country=kosovo").get_data(as_text=True)
+    link = next(h for h in parse(html).links if h.startswith("/sparql?"))
+    text = parse_qs(urlsplit(link).query)["query"][0]
+    rows = graph.select(text)
+    listed = set(parse(html).rows)
+    assert {r["item"]["value"] for r in rows} == listed and listed
+
+
+def test_class_pages_are_browse_tables(client, data):
+    for name in ("Project", "City", "Person", "Country"):
+        members = {str(s) for s in instances(data, PG[name])}
+        page = parse(client.get(f"/class/{name}").get_data(as_text=True))
+        assert set(page.rows) == members, name
+        rows = list(csv.reader(io.StringIO(client.get(f"/class/{name}.csv").get_data(as_text=True))))
+        assert {r[0] for r in rows[1:]} == members
+    # sortable: by name, both ways
+    forward = parse(client.get("/class/Project?_sort=label").get_data(as_text=True)).rows
+    backward = parse(client.get("/class/Project?_sort=-label").get_data(as_text=True)).rows
+    assert forward == list(reversed(backward))
+    assert client.get("/class/NoSuchClass").status_code == 404
+
+
+def test_bad_browse_urls_get_the_error_shape(client):
+    response = client.get("/browse/projects.json?country=atlantis")
+    assert response.status_code == 400
+    assert "atlantis" in response.get_json()["error"]["message"]
+    assert client.get("/browse/spaceships").status_code == 404
+
+
+def test_static_export_maps_browse_urls():
+    from partnergraph.export import target_for
+    chosen = target_for("/browse/projects?sdg=4", "en")
+    assert chosen.note == "browse" and chosen.out == "browse/choices/index.html"
+    assert target_for("/class/Project?_sort=-label", "sv").out == "sv/browse/choices/index.html"
+    assert target_for("/browse/projects?sdg=4", "en", live_url="https://example.org/pg") == \
+        "https://example.org/pg/browse/projects?sdg=4"
+    assert target_for("/browse/projects.csv?lang=sv", "en").out == "sv/browse/projects.csv"
+    assert target_for("/class/Project.json?lang=en", "sv").out == "class/Project.json"
+    assert target_for("/browse/projects", "sv").out == "sv/browse/projects/index.html"
+
+
+def test_an_empty_state_has_empty_downloads(client):
+    data = client.get("/browse/projects.json?year=1900").get_json()
+    assert data["total"] == 0 and data["items"] == [] and data["pages"] == 1
+    assert client.get("/browse/projects.csv?year=1900").get_data(as_text=True).strip() == \
+        "iri,label,municipality,country,sdg,year"
