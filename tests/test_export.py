@@ -218,12 +218,16 @@ def test_nginx_config_syntax(site, tmp_path):
     if not nginx:
         pytest.skip("nginx is not installed (Debian package nginx); the snippet's syntax is not checked")
     out, _ = site
+    import socket
+    with socket.socket() as probe:  # nginx refuses port 0; -t checks the file and binds nothing
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     conf = tmp_path / "nginx-test.conf"
     conf.write_text(f"""error_log {tmp_path}/error.log; pid {tmp_path}/nginx.pid;
 events {{}}
 http {{
   access_log off;
-  server {{ listen 127.0.0.1:0; root {out.parent}; include {out}/nginx.conf; }}
+  server {{ listen 127.0.0.1:{port}; root {out.parent}; include {out}/nginx.conf; }}
 }}
 """)
     result = subprocess.run([nginx, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)

@@ -308,9 +308,10 @@ class Browser:
     def types(self, kind: Kind) -> list[str]:
         """The kind's classes with all their subclasses (from the ontology in the store)."""
         if kind.classes not in self._types:
-            listed = " ".join(_iri(c) for c in kind.classes)
-            rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ VALUES ?top {{ {listed} }} "
-                                                  f"?c rdfs:subClassOf* ?top . }}", None)
+            # one path per class with its end given: Virtuoso refuses a path whose ends are both
+            # variables ("transitive start not given"), even when VALUES binds one
+            paths = " UNION ".join(f"{{ ?c rdfs:subClassOf* {_iri(c)} }}" for c in kind.classes)
+            rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {paths} }}", None)
             self._types[kind.classes] = sorted({r["c"]["value"] for r in rows} | set(kind.classes))
         return self._types[kind.classes]
 
