@@ -78,3 +78,17 @@ def test_dumps_have_the_same_bytes_for_the_same_graph(client):
             assert client.get(f"/dumps/{filename}").data == other.get(f"/dumps/{filename}").data, filename
     finally:
         again.close()
+
+
+def test_void_and_service_description_fill_every_placeholder(client, void):
+    """The fixed parts are Turtle templates (void.ttl, service-description.ttl): once filled, no IRI
+    or literal still points at the placeholder host, and the endpoint is the one serving them."""
+    sd = rdflib.Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+    for described in (void, sd):
+        leftovers = [t for triple in described for t in triple if "partnergraph.invalid" in str(t)]
+        assert not leftovers, leftovers[:3]
+    ds = next(void.subjects(VOID.sparqlEndpoint, None))
+    assert str(void.value(ds, VOID.sparqlEndpoint)) == "http://localhost/sparql"
+    assert str(void.value(ds, VOID.uriSpace)) == BASE + "id/"
+    endpoints = {str(o) for o in sd.objects(None, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"))}
+    assert endpoints == {"http://localhost/sparql"}

@@ -11,10 +11,11 @@ from __future__ import annotations
 import gzip
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph
 
-from . import iris, rq
+from . import iris, rdftemplate, rq
 from .sparql import formats
 from .alignment import EXPORTS, export_bytes
 from .vocabulary import named_graph
@@ -136,52 +137,23 @@ def _fragment(name: str, base: str) -> str:
     return name[len(base) + len("graph/"):] if name.startswith(base + "graph/") else quote(name, safe="")
 
 
-UN_SDG_CITATION = ("Amit Joshi, Luis Gonzalez Morales, Szymon Klarman, and Aaron Helton. 2019. A Knowledge "
-                   "Organization System for the United Nations Sustainable Development Goals. New York, NY. "
-                   "http://metadata.un.org/sdg")
+VOID_TEMPLATE = Path(__file__).resolve().parent / "void.ttl"
+BASE_PLACEHOLDER, SITE_PLACEHOLDER = "http://partnergraph.invalid/base/", "http://partnergraph.invalid/site/"
 
 
 def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str, int]):
-    """An rdflib Graph describing the dataset; site is the serving root URL (http://host/)."""
+    """An rdflib Graph describing the dataset; site is the serving root URL (http://host/). The fixed
+    part is void.ttl; what is counted (sizes, partitions, distributions) is added here."""
     import rdflib
-    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+    from rdflib.namespace import DCTERMS, RDF, XSD
 
     void, dcat = rdflib.Namespace(VOID), rdflib.Namespace(DCAT)
-    g = rdflib.Graph()
+    site = site.rstrip("/") + "/"
+    g = rdftemplate.fill(VOID_TEMPLATE, {BASE_PLACEHOLDER: base, SITE_PLACEHOLDER: site})
     for prefix, ns in iris.PREFIXES.items():
         g.bind(prefix, ns)
-    g.bind("void", void)
-    g.bind("dcat", dcat)
-    g.bind("sd", "http://www.w3.org/ns/sparql-service-description#")
-    site = site.rstrip("/") + "/"
     ds = rdflib.URIRef(base + ".well-known/void#partnergraph")
-    g.add((ds, RDF.type, void.Dataset))
-    g.add((ds, RDF.type, dcat.Dataset))
-    g.add((ds, DCTERMS.title, rdflib.Literal("partnergraph: Swedish municipalities' international partnerships", lang="en")))
-    g.add((ds, DCTERMS.title, rdflib.Literal("partnergraph: svenska kommuners internationella partnerskap", lang="sv")))
-    g.add((ds, DCTERMS.description, rdflib.Literal(
-        "A linked-open-data knowledge graph of Swedish municipalities' international partnerships: the "
-        "municipalities and their partners abroad, the partnerships and their projects, the UN Sustainable "
-        "Development Goals they address, the networks, and the events around them, each fact citing its "
-        "source document.", lang="en")))
-    g.add((ds, DCTERMS.description, rdflib.Literal(
-        "Ett länkat öppet kunskapsnätverk om svenska kommuners internationella partnerskap: kommunerna och deras "
-        "partner utomlands, partnerskapen och projekten, FN:s globala mål som de bidrar till, nätverken och "
-        "händelserna runt dem, där varje uppgift hänvisar till sitt källdokument.", lang="sv")))
-    licence = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
-    g.add((ds, DCTERMS.license, licence))
-    publisher = rdflib.URIRef(base)
-    g.add((ds, DCTERMS.publisher, publisher))
-    g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, rdflib.Literal("The partnergraph project")))
-    g.add((ds, FOAF.homepage, rdflib.URIRef(site)))
-    g.add((ds, RDFS.seeAlso, rdflib.URIRef(site + "catalog")))   # the DCAT-AP catalogue for data portals
-    g.add((ds, void.uriSpace, rdflib.Literal(base + "id/")))
-    g.add((ds, void.sparqlEndpoint, rdflib.URIRef(site + "sparql")))
-    g.add((ds, void.rootResource, rdflib.URIRef(base + "id/country/sweden")))
-    g.add((ds, void.exampleResource, rdflib.URIRef(base + "id/municipality/vaxjo")))
-    g.add((ds, void.exampleResource, rdflib.URIRef(base + "id/project/sekos-2")))
-    g.add((ds, DCTERMS.conformsTo, rdflib.URIRef(iris.ONTOLOGY_NS.rstrip("#"))))
+    licence = next(g.objects(ds, DCTERMS.license))
     for ns in vocabularies(graph):
         g.add((ds, void.vocabulary, rdflib.URIRef(ns)))
     g.add((ds, void.triples, rdflib.Literal(default_graph_triples(graph), datatype=XSD.integer)))
@@ -208,42 +180,24 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
                           ("properties", void.properties), ("objects", void.distinctObjects)):
             g.add((sub, prop, rdflib.Literal(row[key], datatype=XSD.integer)))
         g.add((sub, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name"), rdflib.URIRef(name)))
+    media = "https://www.iana.org/assignments/media-types/"
+
+    def distribution(url: str, title: str, media_type: str, size: int, gzipped: bool = False):
+        node = rdflib.URIRef(url + "#distribution")
+        g.add((ds, dcat.distribution, node))
+        g.add((node, RDF.type, dcat.Distribution))
+        g.add((node, DCTERMS.title, rdflib.Literal(title, lang="en")))
+        g.add((node, dcat.downloadURL, rdflib.URIRef(url)))
+        g.add((node, dcat.mediaType, rdflib.URIRef(media + media_type)))
+        if gzipped:
+            g.add((node, dcat.compressFormat, rdflib.URIRef(media + "application/gzip")))
+        g.add((node, dcat.byteSize, rdflib.Literal(size, datatype=XSD.nonNegativeInteger)))
+        g.add((node, DCTERMS.license, licence))
     byte_sizes = dumps.sizes()
     for dump in DUMP_FORMATS:
-        url = rdflib.URIRef(site + "dumps/" + dump.filename)
-        g.add((ds, void.dataDump, url))
-        dist = rdflib.URIRef(site + "dumps/" + dump.filename + "#distribution")
-        g.add((ds, dcat.distribution, dist))
-        g.add((dist, RDF.type, dcat.Distribution))
-        g.add((dist, DCTERMS.title, rdflib.Literal(dump.title, lang="en")))
-        g.add((dist, dcat.downloadURL, url))
-        g.add((dist, dcat.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" + dump.media_type)))
-        if dump.gzip:
-            g.add((dist, dcat.compressFormat, rdflib.URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
-        g.add((dist, dcat.byteSize, rdflib.Literal(byte_sizes[dump.filename], datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.license, licence))
-    # The UN SDG KOS: the SDG IRIs and the goals' English titles come from it; cited as its
-    # licence asks.
-    un = rdflib.URIRef("http://metadata.un.org/sdg")
-    g.add((ds, DCTERMS.source, un))
-    g.add((un, DCTERMS.title, rdflib.Literal("A Knowledge Organization System for the United Nations Sustainable "
-                                             "Development Goals", lang="en")))
-    g.add((un, DCTERMS.bibliographicCitation, rdflib.Literal(UN_SDG_CITATION)))
+        g.add((ds, void.dataDump, rdflib.URIRef(site + "dumps/" + dump.filename)))
+        distribution(site + "dumps/" + dump.filename, dump.title, dump.media_type, byte_sizes[dump.filename], dump.gzip)
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
-        url = rdflib.URIRef(site + "alignment/" + filename)
-        dist = rdflib.URIRef(site + "alignment/" + filename + "#distribution")
-        g.add((ds, dcat.distribution, dist))
-        g.add((dist, RDF.type, dcat.Distribution))
-        g.add((dist, DCTERMS.title, rdflib.Literal(title, lang="en")))
-        g.add((dist, dcat.downloadURL, url))
-        g.add((dist, dcat.mediaType, rdflib.URIRef("https://www.iana.org/assignments/media-types/" +
-                                                   ("text/csv" if fmt == "csv" else "text/turtle"))))
-        g.add((dist, dcat.byteSize, rdflib.Literal(len(body), datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.license, licence))
-    endpoint = rdflib.URIRef(site + "sparql#service")
-    g.add((ds, dcat.distribution, endpoint))
-    g.add((endpoint, RDF.type, dcat.DataService))
-    g.add((endpoint, dcat.endpointURL, rdflib.URIRef(site + "sparql")))
-    g.add((endpoint, dcat.servesDataset, ds))
+        distribution(site + "alignment/" + filename, title, "text/csv" if fmt == "csv" else "text/turtle", len(body))
     return g

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import rdftemplate
 from .sparql import formats
 
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
@@ -15,17 +16,8 @@ def description(graph, endpoint_url: str):
     import rdflib  # start-up: the server imports rdflib only when a client asks for this
     from rdflib.namespace import RDF, VOID
     SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-    template = rdflib.Graph().parse(TEMPLATE, format="turtle")
-    out = rdflib.Graph()
-    out.bind("sd", SD)
+    out = rdftemplate.fill(TEMPLATE, {PLACEHOLDER: endpoint_url})
     out.bind("void", VOID)
-
-    def place(term):
-        if isinstance(term, rdflib.URIRef) and str(term).startswith(PLACEHOLDER):
-            return rdflib.URIRef(endpoint_url + str(term)[len(PLACEHOLDER):])
-        return term
-    for triple in template:
-        out.add(tuple(place(t) for t in triple))
     service, dataset, default = (rdflib.URIRef(endpoint_url + suffix) for suffix in ("#service", "#dataset", "#default-graph"))
     if graph.allowlist:
         out.add((service, SD.feature, SD.BasicFederatedQuery))
