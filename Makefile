@@ -48,10 +48,15 @@ validate: $(SERVE_STAMP)
 # server and into Virtuoso (each skips with a reason when its engine is not installed).
 STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py tests/test_endpoint.py
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; default: one per core), each test file
+# whole in one of them so that its module fixtures are built once.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP) map-data $(BUNDLE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	PARTNERGRAPH_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
-	PARTNERGRAPH_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q -p no:cacheprovider $(STORE_TESTS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+	PARTNERGRAPH_TEST_BACKEND=oxigraph $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) $(STORE_TESTS)
+	PARTNERGRAPH_TEST_BACKEND=virtuoso $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) $(STORE_TESTS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info src/partnergraph/web/static/dist

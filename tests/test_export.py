@@ -260,10 +260,14 @@ def test_url_mapping():
     assert export.relative("page/a/b/", "page/a/b", explicit_index=True) == "./index.html"
 
 
+# The command's wiring over two data files (the whole site's export is the `site` fixture's).
+SMALL = ["--data", "data/places.ttl", "--data", "data/sources.ttl"]
+
+
 def test_cli_export(runner, tmp_path):
     from partnergraph.cli import main
     out = tmp_path / "site"
-    result = runner.invoke(main, ["export", str(out), "--lang", "en", "--no-validate",
+    result = runner.invoke(main, ["export", str(out), *SMALL, "--lang", "en", "--no-validate",
                                   "--base-url", "https://example.org/pg/"])
     assert result.exit_code == 0, result.output
     assert re.search(r"Exported [\d,]+ files \([\d,]+ bytes; .*\) to .* in [\d.]+ s", result.output)
@@ -272,9 +276,9 @@ def test_cli_export(runner, tmp_path):
     void = (out / ".well-known/void.nt").read_text()
     assert "<https://example.org/pg/dumps/partnergraph.ttl>" in void
     # a second export into the same directory replaces the first; a foreign directory is refused
-    assert runner.invoke(main, ["export", str(out), "--lang", "en", "--no-validate"]).exit_code == 0
+    assert runner.invoke(main, ["export", str(out), *SMALL, "--lang", "en", "--no-validate"]).exit_code == 0
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine")
-    result = runner.invoke(main, ["export", str(foreign), "--no-validate"])
+    result = runner.invoke(main, ["export", str(foreign), *SMALL, "--no-validate"])
     assert result.exit_code == 1 and (foreign / "keep.txt").exists()

@@ -83,6 +83,12 @@ class _Body:
             self.done()
 
 
+def _dispatcher_idle(dispatcher) -> bool:
+    """No waitress task thread is servicing a request and none is queued."""
+    with dispatcher.lock:
+        return dispatcher.active_count == 0 and not dispatcher.queue
+
+
 def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], None] | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then drain. Returns the exit status."""
     from waitress.server import create_server
@@ -107,10 +113,12 @@ def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], 
             f"(at most {grace:g} s)")
         started = time.monotonic()
         finished = inflight.wait_idle(grace)
-        # Let the loop send what the last responses wrote before the connections close.
+        # A response counts as finished when its body is closed, but its task thread may still be
+        # handing the last bytes to the loop (through the trigger, which closing would break): wait
+        # until every task thread is idle and the loop has sent what they wrote.
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and any(
-                getattr(ch, "total_outbufs_len", 0) for ch in list(server._map.values())):
+        while time.monotonic() < deadline and (not _dispatcher_idle(server.task_dispatcher) or any(
+                getattr(ch, "total_outbufs_len", 0) for ch in list(server._map.values()))):
             time.sleep(0.02)
         say(f"stopped after {time.monotonic() - started:.2f} s" if finished else
             f"stopped after {grace:g} s with {inflight.count} request(s) unfinished")
