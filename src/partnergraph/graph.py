@@ -234,6 +234,8 @@ class PartnerGraph:
         try:
             started = time.perf_counter()
             fresh = PartnerGraph._build(progress=progress, **self.build_args)
+            if hasattr(fresh.runner, "wait_started"):  # the old pool serves until the new one is whole
+                fresh.runner.wait_started()
             old_runner, old_cleanup = self.runner, self._cleanup
             # The swap: each attribute assignment is atomic, and a request holds the runner it
             # started with, so no request sees a half-built store or waits for the rebuild.

@@ -247,13 +247,23 @@ class WorkerPool:
             raise StoreUnavailable(f"{self.store_path}: the query workers could not open the store; "
                                    "is it readable and complete?")
         self._idle.put(first)
+        self._started = threading.Event()
         threading.Thread(target=self._start_rest, name="partnergraph-workers", daemon=True).start()
 
     def _start_rest(self) -> None:
-        for index in range(1, self.size + self.spares):
-            if self._closed:
-                return
-            self._join_when_ready(self._spawn(), self._idle if index < self.size else self._reserve)
+        try:
+            for index in range(1, self.size + self.spares):
+                if self._closed:
+                    return
+                self._join_when_ready(self._spawn(), self._idle if index < self.size else self._reserve)
+        finally:
+            self._started.set()
+
+    def wait_started(self, timeout: float = 120) -> bool:
+        """Wait until every worker and the reserve have started. A reload calls this before its
+        swap: a pool with one worker in place of a full one made cheap queries queue for seconds
+        behind expensive ones in the soak (bench/soak.py)."""
+        return self._started.wait(timeout)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.store_path, self.base, self.max_bytes)
