@@ -144,7 +144,7 @@ def endpoint_sections(w, rows) -> None:
     """The endpoint's targets at 1M, the fixed cost per request, the soak, the large store, and
     the sections of other result files (the result cache, the load) where they exist."""
     one_m = next((x for x in rows if x["size"] == "1m"), None)
-    fixed = load_json("fixedcost-1m.json")
+    fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
     soak = load_json("soak.json")
     w("## Endpoint targets at 1M (without the result cache)\n")
     w("| target | measured | met |")
@@ -205,7 +205,7 @@ def endpoint_sections(w, rows) -> None:
         w(f"Reloads: {rl['signalled']} signalled, {rl['confirmed']} done (median {fmt(rl['seconds_median'])} s, "
           f"longest {fmt(rl['seconds_max'])} s), {rl.get('busy', 0)} refused because one was under way, "
           f"{len(rl['refused'])} refused for their data. Errors: {soak['error_count']}"
-          + (": " + "; ".join(soak["errors"][:5]) if soak["errors"] else "") + ". Peak memory: "
+          + (": " + "; ".join(e[:140] for e in soak["errors"][:5]) if soak["errors"] else "") + ". Peak memory: "
           f"{mib(soak['memory']['tree'])} (server {mib(soak['memory']['process'])} + workers).\n")
     for size in ("10m",):
         sc = load_json(f"scale-{size}.json")
