@@ -1,7 +1,7 @@
 """The fixed cost of one request, as CPU time: partnergraph's server process and its query workers
 against Oxigraph's server, on the same store, for small queries whose engine time is tiny.
 
-    python bench/fixedcost.py --size 1m [--requests 400] [--label waitress]
+    python bench/fixedcost.py --size 1m [--requests 400] [--label waitress] [--granian]
 
 CPU seconds (user + system, from /proc/PID/stat, the process and its children) per request are
 what a request costs the machine whatever else runs on it: on 2 shared cores wall-clock medians
@@ -66,17 +66,32 @@ def measure(srv: run.Server, text: str, requests: int) -> dict:
     return {"cpu_ms": cpu / requests * 1000, "wall_median_ms": statistics.median(walls) * 1000}
 
 
+class GranianServer(run.PartnergraphServer):
+    """The same app under granian (a Rust HTTP server) instead of waitress: the trial of a faster
+    WSGI server. granian is not a dependency of the project: `pip install granian` first."""
+    name = "partnergraph"
+
+    def command(self):
+        return [str(run.BIN / "granian"), "--interface", "wsgi", "--workers", "1", "--blocking-threads", "8",
+                "--port", str(self.port), "--factory", "partnergraph.web.app:create_app"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="1m")
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--label", default="current", help="name of this server configuration in the results")
+    ap.add_argument("--granian", action="store_true", help="serve the app under granian instead of waitress")
     args = ap.parse_args()
+    if args.granian and not (run.BIN / "granian").exists():
+        sys.exit("--granian needs granian in this environment: pip install granian")
+    os.environ["PARTNERGRAPH_STORE"] = str(run.WORK / f"pg-{args.size}")  # for granian's factory
     store = run.WORK / f"pg-{args.size}"
     if not store.is_dir():
         sys.exit(f"{store} is missing: run 'python bench/run.py --sizes {args.size}' first")
-    servers = [run.PartnergraphServer(run.free_port(), store), run.OxigraphServer(run.free_port(), store, 60)]
+    pg = GranianServer if args.granian else run.PartnergraphServer
+    servers = [pg(run.free_port(), store), run.OxigraphServer(run.free_port(), store, 60)]
     found: dict = {}
     try:
         for srv in servers:

@@ -243,6 +243,54 @@ def endpoint_sections(w, rows) -> None:
             w(generic_section(other))
 
 
+README_START, README_END = "<!-- bench:figures (bench/report.py writes this list) -->", "<!-- /bench:figures -->"
+
+
+def readme_figures(rows) -> list[str]:
+    """The headline figures of this report, for the README."""
+    out = []
+    one_m = next((x for x in rows if x["size"] == "1m"), None)
+    if one_m:
+        out.append(f"- At 1M triples ({one_m['r'].get('date', '?')}): median latency {fmt(one_m['po'])}x Oxigraph's "
+                   f"server on the same store (worst query {fmt(one_m['po_max'])}x), 4-client throughput "
+                   f"{fmt(one_m['t4'])}x, start-up {fmt(one_m['r']['startup'].get('partnergraph'))} s.")
+    fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
+    if fixed:
+        last = fixed[list(fixed)[-1]]
+        v = last["queries"].get("lookup (28 rows)", {})
+        out.append(f"- Fixed cost of a small query ({last['date']}): {fmt(v.get('partnergraph', {}).get('cpu_ms'))} ms of "
+                   f"CPU per request for partnergraph's server and workers, {fmt(v.get('oxigraph', {}).get('cpu_ms'))} ms "
+                   "for Oxigraph's server.")
+    soak = load_json("soak.json")
+    if soak:
+        c = soak["classes"]["cheap"]
+        out.append(f"- Soak ({soak['date']}, {soak['size']}, {soak['config']['clients']} clients, "
+                   f"{soak['config']['seconds']:g} s, a reload every {soak['config']['reload_every']:g} s): "
+                   f"{soak['error_count']} errors in {soak['requests']} requests, cheap queries p99 "
+                   f"{fmt(c['p99_ms'], 0)} ms.")
+    sc = load_json("scale-10m.json")
+    if sc:
+        mem = sc["memory"]
+        out.append(f"- Serving 10M ({sc['date']}): start-up {fmt(sc['startup'].get('partnergraph'))} s "
+                   f"(Oxigraph's server {fmt(sc['startup'].get('oxigraph'))} s), peak memory "
+                   f"{mib(mem.get('partnergraph', {}).get('tree'))} (Oxigraph's server "
+                   f"{mib(mem.get('oxigraph', {}).get('tree'))}).")
+    return out
+
+
+def write_readme_figures(rows, readme: Path) -> None:
+    """Replace the README's figures block (between its markers) with this report's figures."""
+    if not readme.exists():
+        return
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    block = "\n".join([README_START, *readme_figures(rows), README_END])
+    readme.write_text(head + block + tail, encoding="utf-8")
+
+
 def generic_section(data) -> str:
     """A result file of another part of the benchmark: its own Markdown when it carries one
     ("markdown"), else its scalar figures as a list and its lists of records as tables."""
@@ -472,6 +520,8 @@ def main() -> None:
     if findings.exists():
         w(findings.read_text())
     (out_dir / "REPORT.md").write_text("\n".join(L) + "\n")
+    if out_dir == BENCH:  # a trial run leaves the README alone
+        write_readme_figures(rows, BENCH.parent / "README.md")
     print(f"wrote {out_dir / 'REPORT.md'} and {out_dir / 'latency.svg'}")
 
 
