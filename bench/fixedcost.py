@@ -49,6 +49,23 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def settled(srv: run.Server, limit: float = 120) -> None:
+    """Wait until the server's process tree stops growing: partnergraph starts its other query
+    workers after the first one answers, and their start-up must not count as request cost."""
+    import psutil
+    deadline, last, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        try:
+            count = len(psutil.Process(srv.proc.pid).children(recursive=True))
+        except psutil.Error:
+            return
+        if count != last:
+            last, since = count, time.monotonic()
+        elif time.monotonic() - since > 3:
+            return
+        time.sleep(0.2)
+
+
 def measure(srv: run.Server, text: str, requests: int) -> dict:
     accept = "application/n-triples" if run.is_graph_query(text) else "application/sparql-results+json"
     for _ in range(20):  # warm-up: caches, connection
@@ -96,6 +113,7 @@ def main() -> None:
     try:
         for srv in servers:
             srv.start()
+            settled(srv)
         for name, text in QUERIES.items():
             per: dict = {s.name: [] for s in servers}
             for _ in range(args.rounds):  # interleaved rounds; the median round per server

@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--startups", type=int, default=3)
     ap.add_argument("--cap", type=float, default=60)
     ap.add_argument("--queries", help="comma-separated query names (default: all)")
+    ap.add_argument("--merge", action="store_true", help="keep the queries of an earlier run's results file")
     args = ap.parse_args()
     store = Path(args.store) if args.store else run.WORK / f"pg-{args.size}"
     if not store.is_dir():
@@ -47,6 +48,16 @@ def main() -> None:
     res: dict = {"size": args.size, "store": str(store), "how": args.how, "startup": {}, "latency": {},
                  "memory": {}, "rows": {}, "config": {"reps": args.reps, "cap": args.cap},
                  "store_bytes": sum(f.stat().st_size for f in store.iterdir() if f.is_file())}
+    out = run.RESULTS / f"scale-{args.size}.json"
+    if args.merge and out.exists():
+        earlier = json.loads(out.read_text())
+        res["latency"], res["rows"] = earlier.get("latency", {}), earlier.get("rows", {})
+    run.RESULTS.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:  # after every query: a run cut short keeps what it measured
+        res["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        res["loadavg"] = os.getloadavg()
+        out.write_text(json.dumps(res, indent=1))
     servers = [run.PartnergraphServer(run.free_port(), store), run.OxigraphServer(run.free_port(), store, args.cap)]
     try:
         for srv in servers:
@@ -71,6 +82,9 @@ def main() -> None:
                     except requests.Timeout:
                         errors[srv.name] = f"timeout ({args.cap:g} s)"
                         continue
+                    except ValueError:  # a server that streams can only cut the body at its limit
+                        errors[srv.name] = "HTTP 200 with an incomplete body (cut off at the time limit)"
+                        continue
                     took = time.perf_counter() - started
                     if status != 200:
                         errors[srv.name] = f"HTTP {status}: {err}"
@@ -85,16 +99,14 @@ def main() -> None:
             print(f"[{args.size}] {name}: " + ", ".join(
                 f"{s} {v['median'] * 1000:.1f} ms" if v["median"] else f"{s} -" for s, v in res["latency"][name].items()
                 if s != "errors") + (f"  {errors}" if errors else ""), flush=True)
+            save()
         for srv in servers:
             own, tree = run.proc_tree_hwm(srv.proc.pid)
             res["memory"][srv.name] = {"process": own, "tree": tree}
     finally:
         for srv in servers:
             srv.stop()
-    res["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    res["loadavg"] = os.getloadavg()
-    run.RESULTS.mkdir(parents=True, exist_ok=True)
-    (run.RESULTS / f"scale-{args.size}.json").write_text(json.dumps(res, indent=1))
+    save()
 
 
 if __name__ == "__main__":
