@@ -226,8 +226,10 @@ class WorkerPool:
     starts in the background), so the other clients never wait for a process to start."""
 
     def __init__(self, store_path: str, size: int = 2, timeout: float = 30.0,
-                 max_bytes: int = 50_000_000, base: str = iris.DEFAULT_BASE, spares: int = 1):
+                 max_bytes: int = 50_000_000, base: str = iris.DEFAULT_BASE, spares: int = 1,
+                 eager: bool = False):
         self.store_path, self.size, self.timeout = str(store_path), size, timeout
+        self.eager = eager  # start the other workers all at once (a reload's pool: nobody waits on it yet)
         self.max_bytes, self.base, self.spares = max_bytes, base, spares
         self._ctx = multiprocessing.get_context("spawn")
         # Last in, first out: the worker that just answered takes the next query, so a steady
@@ -252,10 +254,16 @@ class WorkerPool:
 
     def _start_rest(self) -> None:
         try:
-            for index in range(1, self.size + self.spares):
+            targets = [self._idle if index < self.size else self._reserve for index in range(1, self.size + self.spares)]
+            if self.eager:  # the starts overlap: on busy cores five of them take little longer than one
+                starting = [(self._spawn(), target) for target in targets]
+                for worker, target in starting:
+                    self._join_when_ready(worker, target)
+                return
+            for target in targets:  # one after another: the first clients do not compete with them
                 if self._closed:
                     return
-                self._join_when_ready(self._spawn(), self._idle if index < self.size else self._reserve)
+                self._join_when_ready(self._spawn(), target)
         finally:
             self._started.set()
 
