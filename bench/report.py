@@ -135,6 +135,17 @@ def svg_plot(res) -> str:
     return "\n".join(out)
 
 
+def short_error(text: str) -> str:
+    """An error as recorded, with a JSON error body reduced to its message."""
+    import re
+    found = re.search(r'"message":\s*"((?:[^"\\]|\\.)*)"', text)
+    if not found:
+        return text[:160]
+    status = re.search(r"HTTP (\d{3})", text)
+    head = text[:text.find("HTTP")] if "HTTP" in text else ""
+    return f"{head}HTTP {status.group(1) if status else '?'}: {found.group(1)}"
+
+
 def load_json(name: str):
     path = RESULTS / name
     return json.loads(path.read_text()) if path.exists() else None
@@ -207,7 +218,7 @@ def endpoint_sections(w, rows) -> None:
         w(f"Reloads: {rl['signalled']} signalled, {rl['confirmed']} done (median {fmt(rl['seconds_median'])} s, "
           f"longest {fmt(rl['seconds_max'])} s), {rl.get('busy', 0)} refused because one was under way, "
           f"{len(rl['refused'])} refused for their data. Errors: {soak['error_count']}"
-          + (": " + "; ".join(e[:140] for e in soak["errors"][:5]) if soak["errors"] else "") + ". Peak memory: "
+          + (": " + "; ".join(short_error(e) for e in soak["errors"][:5]) if soak["errors"] else "") + ". Peak memory: "
           f"{mib(soak['memory']['tree'])} (server {mib(soak['memory']['process'])} + workers).\n")
     for size in ("10m",):
         sc = load_json(f"scale-{size}.json")
@@ -236,7 +247,7 @@ def endpoint_sections(w, rows) -> None:
             v = sc["latency"][q]
             pg, ox = v["partnergraph"]["median"], v["oxigraph"]["median"]
             w(f"| {q} | {ms(pg)} | {ms(ox)} | {fmt(ratio(pg, ox))} | {sc['rows'].get(q, {}).get('partnergraph', '–')} | "
-              f"{'; '.join(f'{k}: {e[:60]}' for k, e in v['errors'].items()) or ''} |")
+              f"{'; '.join(f'{k}: {short_error(e)}' for k, e in v['errors'].items()) or ''} |")
         w("")
     for name, title in (("cache-1m.json", "Result cache and HTTP caching at 1M"), ("load-1m.json", "Loads at 1M")):
         other = load_json(name)
@@ -257,8 +268,8 @@ def readme_figures(rows) -> list[str]:
                    f"server on the same store (worst query {fmt(one_m['po_max'])}x), 4-client throughput "
                    f"{fmt(one_m['t4'])}x, start-up {fmt(one_m['r']['startup'].get('partnergraph'))} s.")
     fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
-    if fixed:
-        last = fixed[list(fixed)[-1]]
+    if fixed:  # the configuration make bench measured ("current"), else the reference (the first)
+        last = fixed.get("current") or fixed[list(fixed)[0]]
         v = last["queries"].get("lookup (28 rows)", {})
         out.append(f"- Fixed cost of a small query ({last['date']}): {fmt(v.get('partnergraph', {}).get('cpu_ms'))} ms of "
                    f"CPU per request for partnergraph's server and workers, {fmt(v.get('oxigraph', {}).get('cpu_ms'))} ms "
