@@ -39,7 +39,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=200)
     args = ap.parse_args()
     store_dir = run.WORK / f"pg-{args.size}"
-    ox_dir = run.WORK / f"ox-{args.size}"
+    ox_dir = store_dir  # Oxigraph serves the same store directory (read-only opens share it)
     from partnergraph.graph import PartnerGraph
     from partnergraph.sparql.executor import QueryJob, WorkerPool, evaluate
     from partnergraph.store.embedded import EmbeddedStore

@@ -135,6 +135,197 @@ def svg_plot(res) -> str:
     return "\n".join(out)
 
 
+def short_error(text: str) -> str:
+    """An error as recorded, with a JSON error body reduced to its message."""
+    import re
+    found = re.search(r'"message":\s*"((?:[^"\\]|\\.)*)"', text)
+    if not found:
+        return text[:160]
+    status = re.search(r"HTTP (\d{3})", text)
+    head = text[:text.find("HTTP")] if "HTTP" in text else ""
+    return f"{head}HTTP {status.group(1) if status else '?'}: {found.group(1)}"
+
+
+def load_json(name: str):
+    path = RESULTS / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def endpoint_sections(w, rows) -> None:
+    """The endpoint's targets at 1M, the fixed cost per request, the soak, the large store, and
+    the sections of other result files (the result cache, the load) where they exist."""
+    one_m = next((x for x in rows if x["size"] == "1m"), None)
+    fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
+    soak = load_json("soak.json")
+    w("## Endpoint targets at 1M (without the result cache)\n")
+    w("| target | measured | met |")
+    w("|---|---|---|")
+    if one_m:
+        r = one_m["r"]
+        w(f"| median latency at most 1.1x Oxigraph's server | {fmt(one_m['po'])}x (geometric mean over the queries; "
+          f"run of {r.get('date', '?')}) | {'yes' if one_m['po'] and one_m['po'] <= 1.1 else 'no'} |")
+        w(f"| worst query at most 1.5x | {fmt(one_m['po_max'])}x | {'yes' if one_m['po_max'] and one_m['po_max'] <= 1.5 else 'no'} |")
+        w(f"| 4-client throughput at least 1.0x | {fmt(one_m['t4'])}x | {'yes' if one_m['t4'] and one_m['t4'] >= 1.0 else 'no'} |")
+    else:
+        w("| latency and throughput at 1M | not run | – |")
+    if fixed and len(fixed) >= 1:
+        # the first configuration in the file is the reference; the best of the others is compared with it
+        q = "lookup (28 rows)"
+        cpu = {label: (v["queries"].get(q, {}).get("partnergraph", {}).get("cpu_ms"),
+                       v["queries"].get(q, {}).get("oxigraph", {}).get("cpu_ms")) for label, v in fixed.items()}
+        labels = list(cpu)
+        a = cpu[labels[0]][0]
+        best = min(labels[1:], key=lambda k: cpu[k][0] or float("inf")) if len(labels) > 1 else None
+        b = cpu[best][0] if best else None
+        met = ("yes" if a and b and b <= a / 2 else "no") if best else "–"
+        w("| fixed cost per request halved | CPU per lookup request (partnergraph / Oxigraph's server, same run): "
+          + "; ".join(f"{k}: {fmt(v[0])} / {fmt(v[1])} ms" for k, v in cpu.items()) + f" | {met} |")
+    if soak:
+        c = soak["classes"]["cheap"]
+        w(f"| soak: zero errors, cheap-query p99 reported | {soak['error_count']} errors in {soak['requests']} requests; "
+          f"cheap p99 {fmt(c['p99_ms'], 0)} ms | {'yes' if soak['error_count'] == 0 else 'no'} |")
+    w("")
+    if fixed:
+        w("### Fixed cost per request\n")
+        w("`bench/fixedcost.py`: CPU time (user + system, from /proc) of the server process and its children per "
+          "request, for small queries on the 1M store, and the wall-clock median beside it; sequential requests "
+          "over one keep-alive connection, interleaved rounds, the median round. CPU time is what a request costs "
+          "the machine whatever else runs on it; the wall-clock figures depend on the load average, given per run.\n")
+        w("| server configuration | date, load average | query | pg CPU ms | ox CPU ms | pg/ox CPU | pg wall ms | ox wall ms |")
+        w("|---|---|---|---|---|---|---|---|")
+        for label, run_ in fixed.items():
+            for q, v in run_["queries"].items():
+                pg, ox = v.get("partnergraph", {}), v.get("oxigraph", {})
+                w(f"| {label} | {run_['date']}, {run_['loadavg'][0]:.1f} | {q} | {fmt(pg.get('cpu_ms'))} | {fmt(ox.get('cpu_ms'))} | "
+                  f"{fmt(ratio(pg.get('cpu_ms'), ox.get('cpu_ms')))} | {fmt(pg.get('wall_median_ms'))} | {fmt(ox.get('wall_median_ms'))} |")
+        w("")
+    if soak:
+        cfg = soak["config"]
+        w("### Soak\n")
+        w(f"`bench/soak.py` at {soak['size']} on {soak['date']}: {cfg['clients']} clients for {cfg['seconds']:g} s, each "
+          f"walking a cycle of 20 requests (15 cheap, 4 expensive, 1 runaway that never finishes), a reload (SIGHUP) every "
+          f"{cfg['reload_every']:g} s, the server's time limit {cfg['time_limit']:g} s. An error is a cheap or expensive "
+          "query without a complete 200 answer, a runaway query not stopped with the time-limit 503, a failed connection, "
+          "or a reload signal the server's log does not answer. Load average at the end: "
+          + ", ".join(f"{x:.1f}" for x in soak["loadavg_end"]) + ".\n")
+        w("| class | requests | answered as expected | p50 ms | p95 ms | p99 ms | max ms |")
+        w("|---|---|---|---|---|---|---|")
+        for cls, v in soak["classes"].items():
+            w(f"| {cls} | {v['requests']} | {v['ok']} | {fmt(v['p50_ms'], 0)} | {fmt(v['p95_ms'], 0)} | "
+              f"{fmt(v['p99_ms'], 0)} | {fmt(v['max_ms'], 0)} |")
+        rl = soak["reloads"]
+        w("")
+        w(f"Reloads: {rl['signalled']} signalled, {rl['confirmed']} done (median {fmt(rl['seconds_median'])} s, "
+          f"longest {fmt(rl['seconds_max'])} s), {rl.get('busy', 0)} refused because one was under way, "
+          f"{len(rl['refused'])} refused for their data. Errors: {soak['error_count']}"
+          + (": " + "; ".join(short_error(e) for e in soak["errors"][:5]) if soak["errors"] else "") + ". Peak memory: "
+          f"{mib(soak['memory']['tree'])} (server {mib(soak['memory']['process'])} + workers).\n")
+    for size in ("10m",):
+        sc = load_json(f"scale-{size}.json")
+        if not sc:
+            continue
+        w(f"### Serving {size.upper()}\n")
+        qs = [q for q in sc["latency"]]
+        po = [ratio(sc["latency"][q]["partnergraph"]["median"], sc["latency"][q]["oxigraph"]["median"]) for q in qs]
+        done = [x for x in po if x]
+        w(f"`bench/scale.py --size {size}` on {sc['date']} (load average {sc['loadavg'][0]:.1f}): the store was built by "
+          f"{sc['how']}; {sc['store_bytes'] / 2**30:.1f} GiB on disk; {sc['config']['reps']} runs per query after a warm-up, "
+          f"cap {sc['config']['cap']:g} s.\n")
+        w(f"- Start-up (process start to the first 200): partnergraph {fmt(sc['startup'].get('partnergraph'))} s, "
+          f"Oxigraph's server {fmt(sc['startup'].get('oxigraph'))} s (median of "
+          f"{len(sc['startup'].get('partnergraph_all', []))}).")
+        mem = sc["memory"]
+        w(f"- Peak memory after the queries: partnergraph {mib(mem.get('partnergraph', {}).get('tree'))} "
+          f"(server {mib(mem.get('partnergraph', {}).get('process'))} + workers), Oxigraph's server "
+          f"{mib(mem.get('oxigraph', {}).get('tree'))}.")
+        w(f"- Latency pg/ox: {fmt(gmean(done))}x geometric mean over the {len(done)} queries both answered within the cap, "
+          f"worst {fmt(max(done) if done else None)}x; "
+          f"{sum(1 for q in qs if sc['latency'][q]['errors'])} queries timed out or failed on at least one.\n")
+        w("| query | pg ms | ox ms | pg/ox | rows | errors |")
+        w("|---|---|---|---|---|---|")
+        for q in qs:
+            v = sc["latency"][q]
+            pg, ox = v["partnergraph"]["median"], v["oxigraph"]["median"]
+            w(f"| {q} | {ms(pg)} | {ms(ox)} | {fmt(ratio(pg, ox))} | {sc['rows'].get(q, {}).get('partnergraph', '–')} | "
+              f"{'; '.join(f'{k}: {short_error(e)}' for k, e in v['errors'].items()) or ''} |")
+        w("")
+    for name, title in (("cache-1m.json", "Result cache and HTTP caching at 1M"), ("load-1m.json", "Loads at 1M")):
+        other = load_json(name)
+        if other is not None:
+            w(f"### {title}\n")
+            w(generic_section(other))
+
+
+README_START, README_END = "<!-- bench:figures (bench/report.py writes this list) -->", "<!-- /bench:figures -->"
+
+
+def readme_figures(rows) -> list[str]:
+    """The headline figures of this report, for the README."""
+    out = []
+    one_m = next((x for x in rows if x["size"] == "1m"), None)
+    if one_m:
+        out.append(f"- At 1M triples ({one_m['r'].get('date', '?')}): median latency {fmt(one_m['po'])}x Oxigraph's "
+                   f"server on the same store (worst query {fmt(one_m['po_max'])}x), 4-client throughput "
+                   f"{fmt(one_m['t4'])}x, start-up {fmt(one_m['r']['startup'].get('partnergraph'))} s.")
+    fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
+    if fixed:  # the configuration make bench measured ("current"), else the reference (the first)
+        last = fixed.get("current") or fixed[list(fixed)[0]]
+        v = last["queries"].get("lookup (28 rows)", {})
+        out.append(f"- Fixed cost of a small query ({last['date']}): {fmt(v.get('partnergraph', {}).get('cpu_ms'))} ms of "
+                   f"CPU per request for partnergraph's server and workers, {fmt(v.get('oxigraph', {}).get('cpu_ms'))} ms "
+                   "for Oxigraph's server.")
+    soak = load_json("soak.json")
+    if soak:
+        c = soak["classes"]["cheap"]
+        out.append(f"- Soak ({soak['date']}, {soak['size']}, {soak['config']['clients']} clients, "
+                   f"{soak['config']['seconds']:g} s, a reload every {soak['config']['reload_every']:g} s): "
+                   f"{soak['error_count']} errors in {soak['requests']} requests, cheap queries p99 "
+                   f"{fmt(c['p99_ms'], 0)} ms.")
+    sc = load_json("scale-10m.json")
+    if sc:
+        mem = sc["memory"]
+        out.append(f"- Serving 10M ({sc['date']}): start-up {fmt(sc['startup'].get('partnergraph'))} s "
+                   f"(Oxigraph's server {fmt(sc['startup'].get('oxigraph'))} s), peak memory "
+                   f"{mib(mem.get('partnergraph', {}).get('tree'))} (Oxigraph's server "
+                   f"{mib(mem.get('oxigraph', {}).get('tree'))}).")
+    return out
+
+
+def write_readme_figures(rows, readme: Path) -> None:
+    """Replace the README's figures block (between its markers) with this report's figures."""
+    if not readme.exists():
+        return
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    block = "\n".join([README_START, *readme_figures(rows), README_END])
+    readme.write_text(head + block + tail, encoding="utf-8")
+
+
+def generic_section(data) -> str:
+    """A result file of another part of the benchmark: its own Markdown when it carries one
+    ("markdown"), else its scalar figures as a list and its lists of records as tables."""
+    if isinstance(data, dict) and isinstance(data.get("markdown"), str):
+        return data["markdown"].rstrip() + "\n"
+    out = []
+    items = data.items() if isinstance(data, dict) else [("rows", data)]
+    for key, value in items:
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            out.append(f"- {key}: {value}")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            cols = list(dict.fromkeys(k for v in value for k in v))
+            out += ["", f"{key}:", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            out += ["| " + " | ".join(str(v.get(c, "–")) for c in cols) + " |" for v in value]
+            out.append("")
+        elif isinstance(value, dict):
+            flat = ", ".join(f"{k} {v}" for k, v in value.items() if isinstance(v, (str, int, float, bool)))
+            if flat:
+                out.append(f"- {key}: {flat}")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     res = json.loads((RESULTS / "results.json").read_text())
     # every size measured so far (a quick run does not erase the 1M figures of an earlier full run)
@@ -241,6 +432,7 @@ def main() -> None:
             w("| SHACL validation of 1M at least 10x faster than pySHACL, same report | not run at 1M in this run (see Validation) | – |")
     w("")
 
+    endpoint_sections(w, rows)
     w("## Latency per query\n")
     w("Median latency in ms (HTTP round trip for the servers, `Graph.query` plus serialisation for rdflib), the ratios, "
       "and the number of result rows each system returned (they should agree; a difference is flagged).\n")
@@ -341,6 +533,8 @@ def main() -> None:
     if findings.exists():
         w(findings.read_text())
     (out_dir / "REPORT.md").write_text("\n".join(L) + "\n")
+    if out_dir == BENCH:  # a trial run leaves the README alone
+        write_readme_figures(rows, BENCH.parent / "README.md")
     print(f"wrote {out_dir / 'REPORT.md'} and {out_dir / 'latency.svg'}")
 
 

@@ -616,6 +616,20 @@ def machine() -> dict:
             "loadavg_start": os.getloadavg()}
 
 
+def endpoint_runs(cfg: dict) -> None:
+    """On the largest store this run built (up to 1M: the soak's mix is sized for it): the fixed
+    cost per request (bench/fixedcost.py) and the soak (bench/soak.py; 5 minutes, 60 s in quick
+    mode). Their results go to the report beside the sizes."""
+    built = [s for s in cfg["sizes"] if SIZES[s] <= 1_000_000 and (WORK / f"pg-{s}").is_dir()]
+    if not built:
+        return
+    size = max(built, key=SIZES.get)
+    subprocess.run([PY, str(BENCH / "fixedcost.py"), "--size", size, "--label", "current",
+                    "--requests", "100" if cfg["mode"] == "quick" else "400"], cwd=ROOT, check=True)
+    subprocess.run([PY, str(BENCH / "soak.py"), "--size", size, "--seconds", "60" if cfg["mode"] == "quick" else "300"],
+                   cwd=ROOT, check=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -626,6 +640,7 @@ def main() -> None:
     ap.add_argument("--tp-requests", type=int, help="requests per throughput round")
     ap.add_argument("--tp-rounds", type=int, help="throughput rounds")
     ap.add_argument("--cap", type=float, help="seconds a query may take before it counts as a time-out")
+    ap.add_argument("--skip-soak", action="store_true", help="no soak and no fixed-cost run after the sizes")
     args = ap.parse_args()
     cfg = {"shipped_rules_max": 100_000, "tp_rounds": 3, "reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3, "tp_requests": 200, "cap": 30.0,
            "rdflib_max": 100_000, "rdflib_tp_budget": 120, "validate_cap": 900, "sizes": ["10k", "100k", "1m"]}
@@ -658,6 +673,8 @@ def main() -> None:
     out["machine"]["loadavg_end"] = os.getloadavg()
     if not args.skip_queries:
         (RESULTS / "results.json").write_text(json.dumps(out, indent=1))
+    if not args.skip_queries and not args.skip_soak:
+        endpoint_runs(cfg)
     if not args.skip_validation:
         subprocess.run([PY, str(BENCH / "validation.py"), "--sizes", ",".join(cfg["sizes"]),
                         "--cap", str(cfg["validate_cap"])], cwd=ROOT, check=True)

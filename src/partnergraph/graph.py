@@ -182,7 +182,7 @@ class PartnerGraph:
 
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
-               max_bytes, base, allowlist, progress) -> "PartnerGraph":
+               max_bytes, base, allowlist, progress, eager_pool: bool = False) -> "PartnerGraph":
         if is_url(store):
             runner = RemoteRunner(store, timeout, max_bytes)
             # a partnergraph server lists its named queries: they run there, bound as it binds them
@@ -213,7 +213,8 @@ class PartnerGraph:
                 if cleanup:
                     cleanup()
                 raise
-        runner = WorkerPool(path, workers, timeout, max_bytes, base) if workers > 0 else InlineRunner(embedded, max_bytes)
+        runner = WorkerPool(path, workers, timeout, max_bytes, base, eager=eager_pool) if workers > 0 \
+            else InlineRunner(embedded, max_bytes)
         return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located)
 
     def close(self) -> None:
@@ -233,7 +234,9 @@ class PartnerGraph:
             raise ReloadBusy("a reload is already under way")
         try:
             started = time.perf_counter()
-            fresh = PartnerGraph._build(progress=progress, **self.build_args)
+            fresh = PartnerGraph._build(progress=progress, eager_pool=True, **self.build_args)
+            if hasattr(fresh.runner, "wait_started"):  # the old pool serves until the new one is whole
+                fresh.runner.wait_started()
             old_runner, old_cleanup = self.runner, self._cleanup
             # The swap: each attribute assignment is atomic, and a request holds the runner it
             # started with, so no request sees a half-built store or waits for the rebuild.

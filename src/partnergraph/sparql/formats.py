@@ -184,9 +184,11 @@ def _matches(media_range: str, fmt: Format) -> bool:
     return media_range in types
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(accept: str | None, kind: str, allow_html: bool = False) -> Format | None:
     """The best format of a kind for an Accept header, or None when nothing acceptable.
-    The first format of each kind in FORMATS is the default for */*."""
+    The first format of each kind in FORMATS is the default for */*. Memoised: clients send a
+    handful of distinct headers, and /sparql negotiates each request three times."""
     candidates = [f for f in FORMATS if f.kind == kind or (allow_html and f.kind == "html")]
     for media_range, q in parse_accept(accept):
         if q <= 0:

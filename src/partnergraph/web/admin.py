@@ -48,6 +48,7 @@ def reload_data(app: Flask) -> dict:
         return {"_status": 422, "status": "refused", "reason": "the data does not validate",
                 "generation": graph.generation, "report": _report(rejected.report)}
     except ReloadBusy as busy:
+        _log(f"reload not started: {busy}")
         return {"_status": 409, "status": "busy", "reason": str(busy), "generation": graph.generation}
     except ReloadRefused as refused:
         return {"_status": 400, "status": "refused", "reason": str(refused), "generation": graph.generation}
