@@ -212,14 +212,27 @@ def _base_for(item: LoadItem) -> str:
 
 
 ProgressFn = Callable[[LoadItem, int, int], None]
+# Loads the ontology and data items into the (empty) store and validates them there, raising to
+# refuse the data: one parse gives both the report and the store's quads.
+CheckFn = Callable[["EmbeddedStore", list[LoadItem]], None]
 
 
 def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | None,
-         progress: ProgressFn | None = None) -> dict:
-    """Load every item, then the rules. Returns a summary for the one-line report, with the
-    seconds of each stage ("stages") and of each rule run ("rules")."""
+         progress: ProgressFn | None = None, check: CheckFn | None = None) -> dict:
+    """Load every item, then the rules. With check, the ontology and data items are loaded and
+    validated by it first, the others after it. Returns a summary for the one-line report, with
+    the seconds of each stage ("stages") and of each rule run ("rules")."""
     started = time.perf_counter()
-    for index, item in enumerate(plan):
+    stages: dict = {}
+    rest = plan
+    if check is not None:
+        checked = [item for item in plan if item.kind in ("ontology", "data")]
+        rest = [item for item in plan if item.kind not in ("ontology", "data")]
+        if progress and checked:
+            progress(checked[0], 0, len(plan))
+        check(store, checked)
+        stages["files_and_validation"] = round(time.perf_counter() - started, 3)
+    for index, item in enumerate(rest, start=len(plan) - len(rest)):
         if progress:
             progress(item, index, len(plan))
         store.load(item)
@@ -231,26 +244,27 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
     done = time.perf_counter()
     return {"files": len(plan), "triples": len(store), "inferred": inferred,
             "graphs": len(store.graphs()), "seconds": done - started,
-            "stages": {"files": round(loaded - started, 3), "rules": round(ruled - loaded, 3),
-                       "flush": round(done - ruled, 3)},
+            "stages": {**stages, "files": round(loaded - started - sum(stages.values()), 3),
+                       "rules": round(ruled - loaded, 3), "flush": round(done - ruled, 3)},
             "rules": rule_times}
 
 
 def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str | Path | None,
-                progress: ProgressFn | None = None, base: str = iris.DEFAULT_BASE) -> tuple[EmbeddedStore, dict]:
+                progress: ProgressFn | None = None, base: str = iris.DEFAULT_BASE,
+                check: CheckFn | None = None) -> tuple[EmbeddedStore, dict]:
     """Build a store. With a target directory the build is atomic: it happens in a sibling
-    directory that replaces the target only when everything loaded, so a failed load leaves an
-    existing store as it was."""
+    directory that replaces the target only when everything loaded (and check accepted the
+    data), so a failed or refused load leaves an existing store as it was."""
     if target is None:
         store = EmbeddedStore(None, base=base)
-        return store, fill(store, plan, rules_dir, progress)
+        return store, fill(store, plan, rules_dir, progress, check)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(target):
         building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         try:
             store = EmbeddedStore(building, base=base)
-            summary = fill(store, plan, rules_dir, progress)
+            summary = fill(store, plan, rules_dir, progress, check)
             compacting = time.perf_counter()
             store.compact()
             del store  # close the database before moving it
