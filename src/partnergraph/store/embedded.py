@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,6 +263,7 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
     target.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(target):
         building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        store = None
         try:
             store = EmbeddedStore(building, base=base)
             summary = fill(store, plan, rules_dir, progress, check)
@@ -274,7 +276,11 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
             del reopened
             summary["stages"]["compact"] = round(time.perf_counter() - compacting, 3)
             summary["seconds"] += summary["stages"]["compact"]
-        except BaseException:
+        except BaseException as err:
+            # Close the database first: the frames of the traceback hold it, and a database
+            # closed after its directory was removed writes its manifest into it again.
+            store = None
+            traceback.clear_frames(err.__traceback__)
             shutil.rmtree(building, ignore_errors=True)
             raise
         old = None
