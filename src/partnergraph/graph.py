@@ -50,7 +50,7 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
         ontology = (f"{base}graph/ontology", Path(ontology_dir) / "partnergraph.ttl")
 
         def check(store: EmbeddedStore, items) -> None:
-            from .validate import validate_into
+            from .validate import validate_into  # start-up: rdflib and pySHACL only when data is validated
             data = [(item.graph, Path(item.source)) for item in items if item.kind == "data"]
             report = validate_into(store.store, ontology, data, shapes)
             if not report.conforms:
@@ -66,7 +66,7 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
 def _validates_in_store(plan) -> bool:
     """The one-parse path: pyshacl-turbo installed, and no data file a dataset (N-Quads, TriG),
     whose own graphs validation merges into one where the store keeps them apart."""
-    from .validate import choose_engine
+    from .validate import choose_engine  # start-up: rdflib and pySHACL only when data is validated
     return (choose_engine("auto") == "turbo"
             and not any(item.kind == "data" and item.format.supports_datasets for item in plan))
 

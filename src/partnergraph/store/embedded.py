@@ -139,7 +139,7 @@ class EmbeddedStore:
         it every rule runs again after any change. The answers are the same either way. New
         triples are bulk-loaded: the store is being built, and a failed build is thrown away.
         timings (optional) collects the seconds of each rule run, for profiling."""
-        from .rules import Change, analyse_all, load_rules   # rdflib's algebra: only when building
+        from .rules import Change, analyse_all, load_rules  # start-up: rdflib's algebra only when building
 
         rules = load_rules(rules_dir) if rules_dir else []
         inferred = NamedNode(self.base + iris.INFERRED_GRAPH)
