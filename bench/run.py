@@ -636,6 +636,7 @@ def main() -> None:
     ap.add_argument("--sizes")
     ap.add_argument("--skip-validation", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--skip-load", action="store_true", help="skip bench/load.py (load times at 1M and above)")
     ap.add_argument("--reps", type=int, help="runs per query (after a warm-up)")
     ap.add_argument("--tp-requests", type=int, help="requests per throughput round")
     ap.add_argument("--tp-rounds", type=int, help="throughput rounds")
@@ -675,6 +676,9 @@ def main() -> None:
         (RESULTS / "results.json").write_text(json.dumps(out, indent=1))
     if not args.skip_queries and not args.skip_soak:
         endpoint_runs(cfg)
+    load_sizes = [s for s in cfg["sizes"] if SIZES[s] >= 1_000_000]
+    if load_sizes and not args.skip_load:  # the load row: pg with and without validation against oxigraph load
+        subprocess.run([PY, str(BENCH / "load.py"), "--sizes", ",".join(load_sizes)], cwd=ROOT, check=True)
     if not args.skip_validation:
         subprocess.run([PY, str(BENCH / "validation.py"), "--sizes", ",".join(cfg["sizes"]),
                         "--cap", str(cfg["validate_cap"])], cwd=ROOT, check=True)

@@ -119,6 +119,10 @@ class _Writer:
         self.lang(s, RDFS_LABEL, en, "en")
         self.lang(s, RDFS_LABEL, sv, "sv")
 
+    def status_evidence(self, s: str) -> None:
+        """The shapes ask every resource with a pg:status for the source's words behind it."""
+        self.lang(s, PG + "statusEvidence", "Generated: the words of the source that give this status.", "en")
+
     def describe(self, s: str, en: str, sv: str) -> None:
         self.lang(s, DCT + "description", en, "en")
         self.lang(s, DCT + "description", sv, "sv")
@@ -299,6 +303,7 @@ class Generator:
         w.iri(mun, PROV_DERIVED, self.source())
         if b and rng.random() < 0.15:  # a municipality's own status in the programme
             w.iri(mun, PG + "status", self.municipality_statuses[rng.randrange(len(self.municipality_statuses))])
+            w.status_evidence(mun)
         foreign = []
         for k in range(2):
             f, f_name, ci = self.foreign(2 * b + k)
@@ -339,6 +344,7 @@ class Generator:
             if rng.random() < 0.3:
                 w.typed(p, PG + "endYear", str(rng.randint(start, 2025)), XSD + "gYear")
             w.iri(p, PG + "status", rng.choice(self.partnership_statuses))
+            w.status_evidence(p)
             w.iri(p, PG + "programme", self.programme)
             if rng.random() < 0.2:
                 w.iri(p, PG + "partOfNetwork", self.network(rng.randrange(self.n_networks))[0])
@@ -358,6 +364,7 @@ class Generator:
             w.labels(pr, title, f"{theme[1].capitalize()} i {p_label.split(' – ')[-1]} ({k + 1})")
             w.iri(pr, PG + "partnership", p)
             w.iri(pr, PG + "status", rng.choice(self.project_statuses))
+            w.status_evidence(pr)
             w.iri(pr, PG + "programme", self.programme)
             w.iri(pr, PG + "projectArea", rng.choice(v["project-areas"]))
             goals = rng.sample(range(1, 18), rng.choice((1, 1, 2, 2, 3)))

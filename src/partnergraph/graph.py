@@ -40,14 +40,35 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
                        vocab=(), base: str = iris.DEFAULT_BASE, validate: bool = True,
                        progress=None) -> tuple[EmbeddedStore, dict]:
     """files -> validate -> plan -> build (with the rules): the one sequence behind `load`, the
-    server's build and reload. Refused data raises DataRejected before anything is written;
-    target None builds in memory, a directory atomically on disk."""
+    server's build and reload. Refused data raises DataRejected and leaves an existing store as
+    it was; target None builds in memory, a directory atomically on disk. With pyshacl-turbo
+    each file is parsed once, into the store being built, and validated there."""
+    plan = load_plan(paths, ontology_dir, vocab or (), base)
+    rules = Path(ontology_dir) / "rules"
+    if validate and _validates_in_store(plan):
+        shapes = Path(ontology_dir) / "shapes.ttl"
+        ontology = (f"{base}graph/ontology", Path(ontology_dir) / "partnergraph.ttl")
+
+        def check(store: EmbeddedStore, items) -> None:
+            from .validate import validate_into  # start-up: rdflib and pySHACL only when data is validated
+            data = [(item.graph, Path(item.source)) for item in items if item.kind == "data"]
+            report = validate_into(store.store, ontology, data, shapes)
+            if not report.conforms:
+                raise DataRejected(report)
+        return build_store(target, plan, rules, progress, base, check=check)
     if validate:
         report = check_data(paths, ontology_dir)
         if not report.conforms:
             raise DataRejected(report)
-    plan = load_plan(paths, ontology_dir, vocab or (), base)
-    return build_store(target, plan, Path(ontology_dir) / "rules", progress, base)
+    return build_store(target, plan, rules, progress, base)
+
+
+def _validates_in_store(plan) -> bool:
+    """The one-parse path: pyshacl-turbo installed, and no data file a dataset (N-Quads, TriG),
+    whose own graphs validation merges into one where the store keeps them apart."""
+    from .validate import choose_engine  # start-up: rdflib and pySHACL only when data is validated
+    return (choose_engine("auto") == "turbo"
+            and not any(item.kind == "data" and item.format.supports_datasets for item in plan))
 
 
 def is_store_dir(path: str | Path) -> bool:

@@ -32,8 +32,8 @@ from rdflib.namespace import SH, XSD
 from .rdffiles import RDF_SUFFIXES, ValidationSetupError, rdf_files, rdf_format
 
 __all__ = ["ENGINES", "RDF_SUFFIXES", "Report", "SyntaxProblem", "ValidationSetupError", "Violation",
-           "check_syntax", "choose_engine", "parse_graph", "rdf_files", "rdf_format", "validate_paths",
-           "violations_from"]
+           "check_syntax", "choose_engine", "parse_graph", "rdf_files", "rdf_format", "validate_into",
+           "validate_paths", "violations_from"]
 
 ENGINES = ("auto", "pyshacl", "turbo")
 
@@ -257,24 +257,45 @@ def _validate_with_pyshacl(report: Report, files: list[Path], ontology: Path, sh
 
 
 def _validate_with_turbo(report: Report, files: list[Path], ontology: Path, shapes: Path) -> None:
+    store = pyoxigraph.Store()  # in memory
+    graphs = [(pyoxigraph.NamedNode(f"urn:partnergraph:validate:file:{number}"), path) for number, path in enumerate(files)]
+    _turbo_over(store, report, (pyoxigraph.NamedNode("urn:partnergraph:validate:ontology"), ontology), graphs, shapes)
+
+
+def validate_into(store: pyoxigraph.Store, ontology: tuple[str, Path], data: list[tuple[str, Path]],
+                  shapes: Path) -> Report:
+    """Parse the ontology and the data files into the named graphs given (graph IRI, file) of an
+    empty store, and validate them there with pyshacl-turbo: one parse gives both the report and
+    the quads of a store being built. Refused data leaves the store holding what it parsed."""
+    engine = choose_engine("turbo")
+    for required in (ontology[1], shapes):
+        if not Path(required).is_file():
+            raise ValidationSetupError(f"{required}: not found")
+    report = Report(files=[str(path) for _, path in data], engine=engine)
+    _turbo_over(store, report, (pyoxigraph.NamedNode(ontology[0]), Path(ontology[1])),
+                [(pyoxigraph.NamedNode(graph), Path(path)) for graph, path in data], shapes)
+    return report
+
+
+def _turbo_over(store: pyoxigraph.Store, report: Report, ontology: tuple, graphs: list[tuple], shapes: Path) -> None:
+    """pyshacl-turbo over the union of the store's graphs: the ontology and each data file, each
+    parsed into its own named graph; the shapes in a store of their own."""
     import pyshacl_turbo
 
-    store = pyoxigraph.Store()  # in memory
-    problem = _load_into(store, ontology, pyoxigraph.NamedNode("urn:partnergraph:validate:ontology"))
+    problem = _load_into(store, ontology[1], ontology[0])
     # The shapes go into a store of their own: given a store for the data and an rdflib graph for
     # the shapes, pyshacl-turbo (0.6) finds "x" in the data different from "x" in the shapes.
     shapes_store = pyoxigraph.Store()
     problem = problem or _load_into(shapes_store, shapes, pyoxigraph.DefaultGraph())
     if problem:
         raise ValidationSetupError(str(problem))
-    graphs: list[tuple[pyoxigraph.NamedNode, str]] = []
-    for number, path in enumerate(files):
-        graph = pyoxigraph.NamedNode(f"urn:partnergraph:validate:file:{number}")
+    loaded: list[tuple[pyoxigraph.NamedNode, str]] = []
+    for graph, path in graphs:
         problem = _load_into(store, path, graph)
         if problem:
             report.syntax_errors.append(problem)
             continue
-        graphs.append((graph, str(path)))
+        loaded.append((graph, str(path)))
     report.triples = _distinct_triples(store)
     if report.syntax_errors:
         return  # shapes over a partial graph would report noise about missing resources
@@ -285,7 +306,7 @@ def _validate_with_turbo(report: Report, files: list[Path], ontology: Path, shap
     )
     results = _report_graph(results, shapes)
     focus_nodes = set(results.objects(None, SH.focusNode))
-    report.violations = violations_from(results, _files_in_store(store, graphs, focus_nodes))
+    report.violations = violations_from(results, _files_in_store(store, loaded, focus_nodes))
 
 
 def _report_graph(results, shapes: Path) -> rdflib.Graph:
