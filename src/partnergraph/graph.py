@@ -268,6 +268,14 @@ class PartnerGraph:
         """Guard, then evaluate, or answer from the result cache. Refusals come back as outcomes
         with their status, like errors. cache=False asks the engine itself (a health check)."""
         generation = self.generation  # read before the runner: a reload swaps the runner first
+        # looked up before the guard: only answers (status 200) are kept, so a refused query is never found
+        key = ResultCache.key(generation, text, results_format, graph_format, default_graphs or (), named_graphs or (),
+                              bindings, base_iri) if cache else None
+        if key is not None:
+            started = time.perf_counter()
+            kept = self.results.get(key)
+            if kept is not None:
+                return replace(kept, seconds=time.perf_counter() - started)
         try:
             checked = self.guard(text)
             if self.store is None:
@@ -276,15 +284,8 @@ class PartnerGraph:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
-        key = ResultCache.key(generation, checked.text, results_format, graph_format, job.default_graphs,
-                              job.named_graphs, job.bindings, base_iri) if cache else None
-        if key is not None:
-            started = time.perf_counter()
-            kept = self.results.get(key)
-            if kept is not None:
-                return replace(kept, seconds=time.perf_counter() - started)
         outcome = self.runner.run(job, timeout)
-        if key is not None:
+        if key is not None and not checked.services:  # another endpoint's answer may change without a reload
             self.results.put(key, outcome)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
             return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")
