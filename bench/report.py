@@ -135,6 +135,32 @@ def svg_plot(res) -> str:
     return "\n".join(out)
 
 
+def cache_section(w) -> None:
+    """Repeated named queries with the result cache warm (bench/cache.py -> results/cache-SIZE.json)."""
+    for size in ORDER:
+        path = RESULTS / f"cache-{size}.json"
+        if not path.exists():
+            continue
+        c = json.loads(path.read_text())
+        s, rc = c["summary"], c["result_cache"]
+        w(f"## Repeated queries with the result cache ({size})\n")
+        w(f"`bench/cache.py` on {c['machine']['date']}: the {s['queries']} named queries, each asked once of both servers "
+          f"(which fills partnergraph's result cache), then {c['reps']} more times, interleaved, of partnergraph "
+          f"(`partnergraph serve --store {c['store']}`) and Oxigraph's server on the same store directory. "
+          f"partnergraph / Oxigraph: median **{s['median_ratio']:.3f}x**, worst {s['worst_ratio']:.3f}x, geometric mean "
+          f"{s['geometric_mean_ratio']:.3f}x (target: below 1). Result cache during the repeats: "
+          f"{rc['hits_during_reps']} hits, {rc['misses_during_reps']} misses for {rc['requests_during_reps']} requests; "
+          f"{rc['after_reps']['bytes'] / 2**20:.1f} MiB in {rc['after_reps']['entries']} entries.\n")
+        w("| query | rows | first pg ms | first ox ms | repeat pg ms | repeat ox ms | pg/ox |")
+        w("|---|---|---|---|---|---|---|")
+        for name, q in c["queries"].items():
+            w(f"| {name} | {q['rows']} | {ms(q['first']['partnergraph'])} | {ms(q['first']['oxigraph'])} | "
+              f"{ms(q['median']['partnergraph'])} | {ms(q['median']['oxigraph'])} | {q['ratio']:.3f} |")
+        for name, why in c.get("skipped", {}).items():
+            w(f"| {name} | not compared: {why} | | | | | |")
+        w("")
+
+
 def main() -> None:
     res = json.loads((RESULTS / "results.json").read_text())
     # every size measured so far (a quick run does not erase the 1M figures of an earlier full run)
@@ -269,6 +295,7 @@ def main() -> None:
               f"{cell('rdflib-endpoint', ep) if 'rdflib-endpoint' not in r['skipped'] else 'not run'} | {r1(ratio(ep, pg))} | "
               f"{cell('rdflib', rl) if 'rdflib' not in r['skipped'] else 'not run'} | {r1(ratio(rl, pg))} | {rtext} |")
         w("")
+    cache_section(w)
     if val:
         w("## Validation at scale\n")
         w(f"`partnergraph validate FILE data/concepts.ttl data/sdg-goals.ttl data/sources.ttl` (pySHACL, the reference) and "
