@@ -332,3 +332,14 @@ def test_an_oversized_answer_is_not_kept(own_graph):
         assert stats.entries == 1 and stats.hits == 1 and stats.bytes <= stats.capacity
     finally:
         small.close()
+
+
+def test_an_answer_that_called_another_endpoint_is_not_kept(own_graph, monkeypatch):
+    """SERVICE to an allowed endpoint: that endpoint's data may change without a reload here."""
+    from partnergraph.sparql.guard import Checked
+    monkeypatch.setattr(own_graph, "guard", lambda text: Checked(text, services=["http://example.org/sparql"]))
+    text = COUNT + " # as if federated"
+    before = own_graph.results.stats()
+    assert own_graph.answer(text).body == own_graph.answer(text).body
+    after = own_graph.results.stats()
+    assert after.entries == before.entries and after.hits == before.hits
