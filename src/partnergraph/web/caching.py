@@ -6,8 +6,8 @@ must repeat.
   and /reconcile) get `ETag` and `Cache-Control: public, max-age=CACHE_MAX_AGE` on a 200. The
   tag is strong for data (the same request under the same generation gives the same bytes) and
   weak for HTML pages, which show how long their queries took.
-- A request whose If-None-Match holds the tag this process issued for it is answered 304 before
-  the view runs: the fields that 200 carried (Cache-Control, Vary, Content-Location) are kept per
+- A GET or HEAD whose If-None-Match holds the tag this process issued for it is answered 304
+  before the view runs (a POST query: 412, as RFC 9110 has it for other methods): the fields that 200 carried (Cache-Control, Vary, Content-Location) are kept per
   tag for that. `*`, and tags whose fields are no longer kept, are compared after the view.
 - Errors, admin routes, /healthz, writes, answers that set a cookie or carry a per-response
   secret (a CSP nonce) get `no-store` (cookies: `private, no-cache`) and no tag.
@@ -16,6 +16,7 @@ must repeat.
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 
@@ -23,6 +24,7 @@ from flask import Flask, Response, g, request
 
 from ..cache import none_match, parse_if_none_match, process_token, validator, weak
 from .context import EXTENSION, graph_of
+from .errors import error_payload, escape_json
 from .helpers import current_lang
 
 NEVER_CACHED = frozenset({"pages.healthz", "admin.reload_view", "workbench.create_link"})
@@ -96,6 +98,22 @@ def _not_modified(response: Response, tag: str, fields: list[tuple[str, str]]) -
     return response
 
 
+def _precondition_failed(response: Response) -> Response:
+    """A POST whose If-None-Match matches: RFC 9110 13.1.2 answers methods other than GET and HEAD
+    with 412, not 304. The message says what the client can do with it."""
+    response.status_code = 412
+    response.set_data(escape_json(json.dumps(error_payload(412, POST_MATCHED), ensure_ascii=False)))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    for name in ("ETag", "Content-Disposition", "X-Query-Seconds"):
+        response.headers.pop(name, None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+POST_MATCHED = ("The answer is the one your If-None-Match names: it has not changed. A POST is answered 412 "
+                "rather than 304 (RFC 9110); use the copy you have, or send the query by GET to get 304.")
+
+
 def register(app: Flask) -> None:
     """Install the hooks. Register before the other after_request hooks: Flask runs those in
     reverse order, so this one runs last and sees the final Vary and Set-Cookie."""
@@ -114,6 +132,9 @@ def register(app: Flask) -> None:
         g.cache_tag = tag = validator(token, generation, request_parts())
         tags = [t for t in parse_if_none_match(request.headers.get("If-None-Match")) or () if t != "*"]
         if none_match(tags, tag):
+            if request.method == "POST" and issued.fields(generation, tag) is not None:
+                g.cache_precondition_failed = True
+                return Response(status=412)
             for form in (tag, weak(tag)):
                 fields = issued.fields(generation, form)
                 if fields is not None:
@@ -125,6 +146,8 @@ def register(app: Flask) -> None:
     def _cache_headers(response: Response) -> Response:
         if g.get("cache_not_modified"):
             return _not_modified(response, *g.cache_not_modified)
+        if g.get("cache_precondition_failed"):
+            return _precondition_failed(response)
         if not _cacheable_request() or response.status_code >= 400:
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("ETag", None)
@@ -144,5 +167,5 @@ def register(app: Flask) -> None:
         fields = [(name, value) for name in REPEATED_FIELDS if (value := response.headers.get(name))]
         issued.remember(g.cache_generation, tag, fields)
         if none_match(parse_if_none_match(request.headers.get("If-None-Match")), tag):
-            return _not_modified(response, tag, fields)
+            return _precondition_failed(response) if request.method == "POST" else _not_modified(response, tag, fields)
         return response
