@@ -7,10 +7,11 @@ must repeat.
   tag is strong for data (the same request under the same generation gives the same bytes) and
   weak for HTML pages, which show how long their queries took.
 - A GET or HEAD whose If-None-Match holds the tag this process issued for it is answered 304
-  before the view runs (a POST query: 412, as RFC 9110 has it for other methods): the fields that 200 carried (Cache-Control, Vary, Content-Location) are kept per
-  tag for that. `*`, and tags whose fields are no longer kept, are compared after the view.
-- Errors, admin routes, /healthz, writes, answers that set a cookie or carry a per-response
-  secret (a CSP nonce) get `no-store` (cookies: `private, no-cache`) and no tag.
+  before the view runs, with the fields its 200 carried (Cache-Control, Vary, Content-Location),
+  kept per tag for that; a POST query gets 412 instead, as RFC 9110 has it for other methods.
+  `*`, and tags whose fields are no longer kept, are compared after the view.
+- Errors, admin routes, /healthz, writes and pages with a per-response secret (a CSP nonce) get
+  `no-store` and no tag; an answer that sets a cookie is `private, no-cache`.
 - A reload adds one to the generation, so every tag changes at once. Over an external store
   the generation says nothing about its data: no tags there, only Cache-Control.
 """
