@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -54,6 +55,7 @@ def main() -> None:
     if not store.is_dir():
         sys.exit(f"{store} is missing: run 'python bench/run.py --sizes {args.size}' first")
     queries = named_queries()
+    os.environ["PARTNERGRAPH_QUERY_TIMEOUT"] = str(args.cap)  # the same time limit as Oxigraph's --timeout-s
     pg = B.PartnergraphServer(B.free_port(), store)
     ox = B.OxigraphServer(B.free_port(), store, args.cap)
     result: dict = {"size": args.size, "store": str(store.relative_to(B.ROOT)), "reps": args.reps,
