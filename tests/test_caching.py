@@ -348,3 +348,13 @@ def test_an_answer_that_called_another_endpoint_is_not_kept(own_graph, monkeypat
     assert own_graph.answer(text).body == own_graph.answer(text).body
     after = own_graph.results.stats()
     assert after.entries == before.entries and after.hits == before.hits
+
+
+def test_vary_names_the_language_only_where_the_answer_is_in_one(own_client):
+    completion = own_client.get("/sparql/complete?q=v&ctx=any", headers={"Accept-Language": "sv"})
+    data = own_client.get("/data/municipality/vaxjo.ttl", headers={"Accept-Language": "sv"})
+    negotiated = own_client.get("/data/municipality/vaxjo", headers={"Accept": "text/turtle"})
+    assert completion.status_code == data.status_code == negotiated.status_code == 200
+    assert "Accept-Language" in completion.vary and completion.headers["ETag"].startswith('W/"')
+    assert "Accept-Language" not in data.vary and "Accept" not in data.vary
+    assert "Accept" in negotiated.vary and "Accept-Language" not in negotiated.vary

@@ -26,7 +26,7 @@ from flask import Flask, Response, g, request
 from ..cache import none_match, parse_if_none_match, process_token, validator, weak
 from .context import EXTENSION, graph_of
 from .errors import error_payload, escape_json
-from .helpers import current_lang
+from .helpers import reader_lang
 
 NEVER_CACHED = frozenset({"pages.healthz", "admin.reload_view", "workbench.create_link"})
 """Endpoints whose answers say something about this moment or change state."""
@@ -72,7 +72,7 @@ def request_parts() -> list[str | bytes]:
     parts: list[str | bytes] = ["POST" if request.method == "POST" else "GET", environ.get("wsgi.url_scheme", ""),
                                 environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}",
                                 environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-                                environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""), current_lang()]
+                                environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""), reader_lang()]
     if request.method == "POST":
         parts += [environ.get("CONTENT_TYPE", ""), request.get_data(cache=True, parse_form_data=False)]
     return parts
