@@ -2,7 +2,7 @@
 server, both serving the same store directory, interleaved (rep 1 of every query on both, then
 rep 2, ...; which server goes first alternates). Writes bench/results/cache-SIZE.json.
 
-    python bench/cache.py [--size 1m] [--reps 5] [--cap 60]
+    python bench/cache.py [--size 1m] [--reps 5] [--cap 300] [--queries NAME,NAME]
 
 Needs the store that `make bench` built (bench/work/pg-SIZE). Every query is asked once of each
 server first: that fills partnergraph's result cache and warms Oxigraph's page cache alike. The
@@ -50,16 +50,25 @@ def main() -> None:
     ap.add_argument("--size", default="1m")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--cap", type=float, default=300.0, help="seconds a query may take (a shared machine is slow)")
+    ap.add_argument("--queries", help="comma-separated names: only these named queries (the report lists the rest)")
     args = ap.parse_args()
     store = B.WORK / f"pg-{args.size}"
     if not store.is_dir():
         sys.exit(f"{store} is missing: run 'python bench/run.py --sizes {args.size}' first")
     queries = named_queries()
+    left_out: list[str] = []
+    if args.queries:
+        chosen = [name.strip() for name in args.queries.split(",") if name.strip()]
+        unknown = sorted(set(chosen) - set(queries))
+        if unknown:
+            sys.exit(f"no named queries {', '.join(unknown)}; the names: {', '.join(sorted(queries))}")
+        left_out = sorted(set(queries) - set(chosen))
+        queries = {name: queries[name] for name in chosen}
     os.environ["PARTNERGRAPH_QUERY_TIMEOUT"] = str(args.cap)  # the same time limit as Oxigraph's --timeout-s
     pg = B.PartnergraphServer(B.free_port(), store)
     ox = B.OxigraphServer(B.free_port(), store, args.cap)
     result: dict = {"size": args.size, "store": str(store.relative_to(B.ROOT)), "reps": args.reps,
-                    "machine": B.machine(), "queries": {}, "skipped": {}}
+                    "machine": B.machine(), "queries": {}, "skipped": {}, "not_selected": left_out}
     B.WORK.mkdir(exist_ok=True)
     try:
         pg.start()

@@ -159,6 +159,8 @@ def cache_section(w) -> None:
         for name, why in c.get("skipped", {}).items():
             w(f"| {name} | not compared: {why} | | | | | |")
         w("")
+        if c.get("not_selected"):
+            w(f"Not in this measurement (`--queries`): {', '.join(c['not_selected'])}.\n")
 
 
 def main() -> None:
