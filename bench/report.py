@@ -146,7 +146,7 @@ def cache_section(w) -> None:
         w(f"## Repeated queries with the result cache ({size})\n")
         w(f"`bench/cache.py` on {c['machine']['date']}: the {s['queries']} named queries, each asked once of both servers "
           f"(which fills partnergraph's result cache), then {c['reps']} more times, interleaved, of partnergraph "
-          f"(`partnergraph serve --store {c['store']}`) and Oxigraph's server on the same store directory. "
+          f"(`partnergraph serve --store {c['store']}`, `RESULT_CACHE_BYTES={c.get('result_cache_bytes', 64_000_000)}`) and Oxigraph's server on the same store directory. "
           f"partnergraph / Oxigraph: median **{s['median_ratio']:.3f}x**, worst {s['worst_ratio']:.3f}x, geometric mean "
           f"{s['geometric_mean_ratio']:.3f}x (target: below 1). Result cache during the repeats: "
           f"{rc['hits_during_reps']} hits, {rc['misses_during_reps']} misses for {rc['requests_during_reps']} requests; "
