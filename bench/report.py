@@ -249,7 +249,7 @@ def endpoint_sections(w, rows) -> None:
             w(f"| {q} | {ms(pg)} | {ms(ox)} | {fmt(ratio(pg, ox))} | {sc['rows'].get(q, {}).get('partnergraph', '–')} | "
               f"{'; '.join(f'{k}: {short_error(e)}' for k, e in v['errors'].items()) or ''} |")
         w("")
-    for name, title in (("cache-1m.json", "Result cache and HTTP caching at 1M"), ("load-1m.json", "Loads at 1M")):
+    for name, title in (("load-1m.json", "Loads at 1M"),):   # the result cache has its own section
         other = load_json(name)
         if other is not None:
             w(f"### {title}\n")
@@ -324,6 +324,34 @@ def generic_section(data) -> str:
             if flat:
                 out.append(f"- {key}: {flat}")
     return "\n".join(out) + "\n"
+
+
+def cache_section(w) -> None:
+    """Repeated named queries with the result cache warm (bench/cache.py -> results/cache-SIZE.json)."""
+    for size in ORDER:
+        path = RESULTS / f"cache-{size}.json"
+        if not path.exists():
+            continue
+        c = json.loads(path.read_text())
+        s, rc = c["summary"], c["result_cache"]
+        w(f"## Repeated queries with the result cache ({size})\n")
+        w(f"`bench/cache.py` on {c['machine']['date']}: the {s['queries']} named queries, each asked once of both servers "
+          f"(which fills partnergraph's result cache), then {c['reps']} more times, interleaved, of partnergraph "
+          f"(`partnergraph serve --store {c['store']}`, `RESULT_CACHE_BYTES={c.get('result_cache_bytes', 64_000_000)}`) and Oxigraph's server on the same store directory. "
+          f"partnergraph / Oxigraph: median **{s['median_ratio']:.3f}x**, worst {s['worst_ratio']:.3f}x, geometric mean "
+          f"{s['geometric_mean_ratio']:.3f}x (target: below 1). Result cache during the repeats: "
+          f"{rc['hits_during_reps']} hits, {rc['misses_during_reps']} misses for {rc['requests_during_reps']} requests; "
+          f"{rc['after_reps']['bytes'] / 2**20:.1f} MiB in {rc['after_reps']['entries']} entries.\n")
+        w("| query | rows | first pg ms | first ox ms | repeat pg ms | repeat ox ms | pg/ox |")
+        w("|---|---|---|---|---|---|---|")
+        for name, q in c["queries"].items():
+            w(f"| {name} | {q['rows']} | {ms(q['first']['partnergraph'])} | {ms(q['first']['oxigraph'])} | "
+              f"{ms(q['median']['partnergraph'])} | {ms(q['median']['oxigraph'])} | {q['ratio']:.3f} |")
+        for name, why in c.get("skipped", {}).items():
+            w(f"| {name} | not compared: {why} | | | | | |")
+        w("")
+        if c.get("not_selected"):
+            w(f"Not in this measurement (`--queries`): {', '.join(c['not_selected'])}.\n")
 
 
 def main() -> None:
@@ -461,6 +489,7 @@ def main() -> None:
               f"{cell('rdflib-endpoint', ep) if 'rdflib-endpoint' not in r['skipped'] else 'not run'} | {r1(ratio(ep, pg))} | "
               f"{cell('rdflib', rl) if 'rdflib' not in r['skipped'] else 'not run'} | {r1(ratio(rl, pg))} | {rtext} |")
         w("")
+    cache_section(w)
     if val:
         w("## Validation at scale\n")
         w(f"`partnergraph validate FILE data/concepts.ttl data/sdg-goals.ttl data/sources.ttl` (pySHACL, the reference) and "

@@ -7,11 +7,12 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import iris, queries as named, sources
+from .cache import ResultCache
 from .sparql import formats
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
@@ -184,6 +185,7 @@ class PartnerGraph:
     generation: int = 1                                            # +1 on every successful reload
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     sources: sources.Sources | None = None                         # where data, ontology and queries came from
+    results: ResultCache = field(default_factory=lambda: ResultCache(0), repr=False)  # answers by generation
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -191,14 +193,17 @@ class PartnerGraph:
               queries_dir: str = "queries", vocab: list[str] | None = None, validate: bool = True,
               workers: int = 0, timeout: float = 30.0, max_bytes: int = 50_000_000,
               base: str = iris.DEFAULT_BASE, allowlist: tuple[str, ...] = (),
-              progress=None) -> "PartnerGraph":
+              progress=None, result_cache_bytes: int = 64_000_000) -> "PartnerGraph":
         """store: a store directory or an endpoint URL; without one, build from data (./data).
-        workers > 0 evaluates queries in killable worker processes (the server)."""
+        workers > 0 evaluates queries in killable worker processes (the server). Answers are
+        kept in a result cache of result_cache_bytes (0: none); not for an external store,
+        whose data may change without this process knowing."""
         args = dict(store=store, data=list(data) if data else None, ontology_dir=ontology_dir,
                     queries_dir=queries_dir, vocab=list(vocab or []), validate=validate, workers=workers,
                     timeout=timeout, max_bytes=max_bytes, base=base, allowlist=tuple(allowlist))
         built = cls._build(progress=progress, **args)
         built.build_args = args
+        built.results = ResultCache(0 if built.endpoint else result_cache_bytes)
         return built
 
     @classmethod
@@ -264,6 +269,7 @@ class PartnerGraph:
             self.runner, self.store, self.queries = fresh.runner, fresh.store, fresh.queries
             self.load_summary, self._cleanup = fresh.load_summary, fresh._cleanup
             self.generation += 1
+            self.results.clear(self.generation)
 
             def retire():
                 old_runner.retire()
@@ -282,8 +288,18 @@ class PartnerGraph:
     def run(self, text: str, *, results_format: str = "json", graph_format: str = "turtle",
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
             bindings: dict[str, tuple] | None = None, timeout: float | None = None,
-            base_iri: str | None = None) -> QueryOutcome:
-        """Guard, then evaluate. Refusals come back as outcomes with their status, like errors."""
+            base_iri: str | None = None, cache: bool = True) -> QueryOutcome:
+        """Guard, then evaluate, or answer from the result cache. Refusals come back as outcomes
+        with their status, like errors. cache=False asks the engine itself (a health check)."""
+        generation = self.generation  # read before the runner: a reload swaps the runner first
+        # looked up before the guard: only answers (status 200) are kept, so a refused query is never found
+        key = ResultCache.key(generation, text, results_format, graph_format, default_graphs or (), named_graphs or (),
+                              bindings, base_iri) if cache else None
+        if key is not None:
+            started = time.perf_counter()
+            kept = self.results.get(key)
+            if kept is not None:
+                return replace(kept, seconds=time.perf_counter() - started)
         try:
             checked = self.guard(text)
             if self.store is None:
@@ -293,6 +309,8 @@ class PartnerGraph:
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
         outcome = self.runner.run(job, timeout)
+        if key is not None and not checked.services:  # another endpoint's answer may change without a reload
+            self.results.put(key, outcome)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):
             return QueryOutcome(403, "error", error="SPARQL Update is not accepted: this endpoint is read-only.")
         return outcome
@@ -329,8 +347,9 @@ class PartnerGraph:
         data = json.loads(self.answer(text, bindings=bindings).body)
         return data["results"]["bindings"] if "results" in data else []
 
-    def ask(self, text: str, bindings: dict[str, tuple] | None = None, timeout: float | None = None) -> bool:
-        return bool(json.loads(self.answer(text, bindings=bindings, timeout=timeout).body)["boolean"])
+    def ask(self, text: str, bindings: dict[str, tuple] | None = None, timeout: float | None = None,
+            cache: bool = True) -> bool:
+        return bool(json.loads(self.answer(text, bindings=bindings, timeout=timeout, cache=cache).body)["boolean"])
 
     def construct(self, text: str, graph_format: str = "ntriples", bindings: dict[str, tuple] | None = None) -> bytes:
         """A CONSTRUCT or DESCRIBE serialised in a graph format of sparql/formats.py."""

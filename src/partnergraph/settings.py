@@ -104,6 +104,14 @@ SETTINGS: tuple[Setting, ...] = (
             "directory when there is one, else $XDG_DATA_HOME/partnergraph/links (~/.local/share/...)."),
     Setting("LINKS_MAX", 10_000, int,
             "Most short links kept; when the store is full a new one is refused (507) and old links stay."),
+    Setting("CACHE_MAX_AGE", 300, int,
+            "Seconds a browser, proxy or CDN may reuse a read-only public answer without asking again "
+            "(Cache-Control: public, max-age). Every such answer carries an ETag, so a client asks again "
+            "cheaply (If-None-Match, 304); a reload changes every ETag. 0: caches must ask every time."),
+    Setting("RESULT_CACHE_BYTES", 64_000_000, int,
+            "Bytes of query answers the server keeps in memory, least recently used out first, so a "
+            "repeated query is answered without the engine; an answer larger than an eighth of this is "
+            "not kept, and a reload empties it. 0: no result cache. Not used with an external store."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -139,6 +147,9 @@ def resolve(overrides: dict[str, Any] | None = None, environ: dict[str, str] | N
                  "FRAGMENT_PAGE_SIZE", "LINKS_MAX"):
         if config[name] <= 0:
             raise ValueError(f"setting {name} must be positive, not {config[name]!r}")
+    for name in ("CACHE_MAX_AGE", "RESULT_CACHE_BYTES"):
+        if config[name] < 0:
+            raise ValueError(f"setting {name} must be 0 or more, not {config[name]!r}")
     if not config["BASE_IRI"].endswith("/"):
         raise ValueError("setting BASE_IRI must end with '/'")
     return config

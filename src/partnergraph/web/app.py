@@ -11,8 +11,8 @@ from flask import Flask, g, request
 from .. import settings
 from ..graph import PartnerGraph
 from ..iris import compact_iri
-from . import (admin, alignment, browse_views, catalog_views, errors, fragment_views, helpers, pages, reconcile_views, site,
-               sparql_views, workbench)
+from . import (admin, alignment, browse_views, caching, catalog_views, errors, fragment_views, helpers, pages,
+               reconcile_views, site, sparql_views, workbench)
 from .context import EXTENSION
 
 log = logging.getLogger("partnergraph.access")
@@ -36,10 +36,12 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
             store=store, data=resolved["DATA_DIRS"], ontology_dir=resolved["ONTOLOGY_DIR"],
             queries_dir=resolved["QUERIES_DIR"], vocab=resolved["VOCAB"], validate=resolved["VALIDATE"],
             workers=resolved["WORKERS"], timeout=resolved["QUERY_TIMEOUT"], max_bytes=resolved["MAX_RESULT_BYTES"],
-            base=resolved["BASE_IRI"], allowlist=tuple(resolved["SERVICE_ALLOWLIST"]))
+            base=resolved["BASE_IRI"], allowlist=tuple(resolved["SERVICE_ALLOWLIST"]),
+            result_cache_bytes=resolved["RESULT_CACHE_BYTES"])
     app.extensions[EXTENSION] = graph
 
     errors.register(app)
+    caching.register(app)  # first: its after_request hook runs last
     _register_template_helpers(app)
     _register_hooks(app)
 

@@ -64,11 +64,7 @@ def catalogue():
         body = catalog_body(request.url_root, chosen)
     except catalog.CatalogError as err:
         raise PartnergraphError(500, f"The catalogue could not be built: {err}") from None
-    response = rdf_response(body, chosen)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.add_etag()
-    response = with_links(response, format_links("/catalog"))
-    return response.make_conditional(request)
+    return with_links(rdf_response(body, chosen), format_links("/catalog"))  # ETag and 304: web/caching.py
 
 
 @bp.after_app_request

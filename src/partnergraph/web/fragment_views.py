@@ -47,6 +47,4 @@ def fragment():
     body = fragments.serialize(fragments.quads(fetched, page_url, root + "#dataset", fragments.fragment_link(root)), fmt)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.add_etag()
-    return response.make_conditional(request)
+    return response  # ETag, 304 and Cache-Control: web/caching.py

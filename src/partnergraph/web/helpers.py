@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 
 from .. import iris
 from ..describe import format_literal, format_number
@@ -31,7 +31,14 @@ def ui_strings() -> dict[str, dict[str, str]]:
 
 
 def current_lang() -> str:
-    """?lang=, then the lang cookie, then Accept-Language, then DEFAULT_LANG."""
+    """?lang=, then the lang cookie, then Accept-Language, then DEFAULT_LANG. Reading it marks the
+    answer as one in the reader's language: it then varies by Accept-Language and Cookie."""
+    g.vary_language = True
+    return reader_lang()
+
+
+def reader_lang() -> str:
+    """current_lang() without marking the answer (web/caching.py reads it for every request)."""
     chosen = request.args.get("lang", "")
     if chosen in LANGS:
         return chosen
@@ -88,7 +95,7 @@ def register(app: Flask) -> None:
         chosen = request.args.get("lang", "")
         if chosen in LANGS and request.cookies.get("lang") != chosen:
             response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" or g.get("vary_language"):
             response.vary.add("Accept-Language")
             response.vary.add("Cookie")
         return response

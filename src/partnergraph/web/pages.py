@@ -28,10 +28,11 @@ def healthz():
     """200 when the store answers a query."""
     graph = graph_of()
     try:
-        graph.ask(rq.load("any-triple"), timeout=5)
+        graph.ask(rq.load("any-triple"), timeout=5, cache=False)  # the engine itself, not a kept answer
     except QueryError as err:
         raise PartnergraphError(503, f"The store does not answer: {err}") from None
-    answer = {"status": "ok", "store": graph.endpoint or "embedded"}
+    answer = {"status": "ok", "store": graph.endpoint or "embedded", "generation": graph.generation,
+              "result_cache": graph.results.stats().as_dict()}
     if "partnergraph.in_flight" in request.environ:   # under `partnergraph serve`: requests being answered
         answer["in_flight"] = request.environ["partnergraph.in_flight"]
     return jsonify(answer)

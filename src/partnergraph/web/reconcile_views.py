@@ -25,12 +25,8 @@ def _param(name: str) -> str | None:
 
 
 def _cacheable(response: Response) -> Response:
-    """GET answers are validated by their ETag and may be cached for a while (POSTs are not)."""
-    if request.method == "GET":
-        response.headers["Cache-Control"] = "public, max-age=300"
-        response.vary.add("Accept-Language")
-        response.add_etag()
-        return response.make_conditional(request)
+    """Answers are in the reader's language; ETag, 304 and Cache-Control come from web/caching.py."""
+    response.vary.add("Accept-Language")
     return response
 
 
