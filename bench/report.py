@@ -249,11 +249,33 @@ def endpoint_sections(w, rows) -> None:
             w(f"| {q} | {ms(pg)} | {ms(ox)} | {fmt(ratio(pg, ox))} | {sc['rows'].get(q, {}).get('partnergraph', '–')} | "
               f"{'; '.join(f'{k}: {short_error(e)}' for k, e in v['errors'].items()) or ''} |")
         w("")
-    for name, title in (("load-1m.json", "Loads at 1M"),):   # the result cache has its own section
-        other = load_json(name)
-        if other is not None:
-            w(f"### {title}\n")
-            w(generic_section(other))
+    for size in ORDER:
+        load = load_json(f"load-{size}.json")
+        if load:
+            load_section(w, load)
+
+
+def load_section(w, load) -> None:
+    """bench/load.py: partnergraph load with and without validation against oxigraph load, same file."""
+    runs, row = load["runs"], load["row"]
+    w(f"### Loads at {load['size'].upper()}\n")
+    w(f"`bench/load.py` on {load['date']}: the same {load['file_triples']:,}-triple file loaded by `partnergraph load "
+      f"--no-validate`, `partnergraph load` (validated) and `oxigraph load`, {load['reps']} run(s) each; peak memory is "
+      f"the process's maximum resident set. The validated and unvalidated stores hold the same quads: "
+      f"{'yes' if load.get('validated_and_unvalidated_same_quads') else 'no'}.\n")
+    w("| load | seconds | ratio to oxigraph load | peak memory | load average at start | stages (s) |")
+    w("|---|---|---|---|---|---|")
+    for name, ratio_key in (("pg-no-validate", "ratio_no_validate"), ("pg-validated", "ratio_validated"), ("ox", None)):
+        first = runs[name][0]
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in first.get("stages", {}).items() if v >= 0.05) or "–"
+        w(f"| {name} | {fmt(row[name])} | {fmt(row[ratio_key]) if ratio_key else '1'} | {mib(first['max_rss'])} | "
+          f"{first['loadavg'][0]:.1f} | {stages} |")
+    rules = runs["pg-no-validate"][0].get("summary", {}).get("rules", {})
+    if rules:
+        w("")
+        w("Rule runs of the unvalidated load (seconds per run; a rule runs again only when triples it reads appeared "
+          "since its last run): " + "; ".join(f"{k} " + " + ".join(f"{t:.1f}" for t in v) for k, v in rules.items()) + ".")
+    w("")
 
 
 README_START, README_END = "<!-- bench:figures (bench/report.py writes this list) -->", "<!-- /bench:figures -->"
