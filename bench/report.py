@@ -326,28 +326,6 @@ def write_readme_figures(rows, readme: Path) -> None:
     readme.write_text(head + block + tail, encoding="utf-8")
 
 
-def generic_section(data) -> str:
-    """A result file of another part of the benchmark: its own Markdown when it carries one
-    ("markdown"), else its scalar figures as a list and its lists of records as tables."""
-    if isinstance(data, dict) and isinstance(data.get("markdown"), str):
-        return data["markdown"].rstrip() + "\n"
-    out = []
-    items = data.items() if isinstance(data, dict) else [("rows", data)]
-    for key, value in items:
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            out.append(f"- {key}: {value}")
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            cols = list(dict.fromkeys(k for v in value for k in v))
-            out += ["", f"{key}:", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-            out += ["| " + " | ".join(str(v.get(c, "–")) for c in cols) + " |" for v in value]
-            out.append("")
-        elif isinstance(value, dict):
-            flat = ", ".join(f"{k} {v}" for k, v in value.items() if isinstance(v, (str, int, float, bool)))
-            if flat:
-                out.append(f"- {key}: {flat}")
-    return "\n".join(out) + "\n"
-
-
 def cache_section(w) -> None:
     """Repeated named queries with the result cache warm (bench/cache.py -> results/cache-SIZE.json)."""
     for size in ORDER:
