@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import iris
+from .. import iris, queryparse
 from .errors import explain
 from .tokens import tokens
 
@@ -127,13 +127,12 @@ def require_query(text: str) -> None:
     the text must parse as a SPARQL query. An update is refused with 403, anything else that
     does not parse with 400 and the parser's position."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql import parser as sparql_parser
     if looks_like_update(text):
         raise QueryRefused(403, "SPARQL Update is not accepted: this endpoint is read-only.")
     if text in _PARSED:
         return
     try:
-        sparql_parser.parseQuery(text)
+        queryparse.parse_query(text)
         if len(_PARSED) >= 1024:  # the pages' own queries recur; a bounded memory of them
             _PARSED.clear()
         _PARSED.add(text)

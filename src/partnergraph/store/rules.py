@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .. import queryparse
+
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"   # terms are kept in N-Triples form
 
 
@@ -117,10 +119,9 @@ def rule_inputs(text: str) -> list[Input]:
     """What the rule's WHERE clause reads (see the module docstring). Raises ValueError for
     text that is not a SPARQL query."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
 
     try:
-        algebra = prepareQuery(text).algebra
+        algebra = queryparse.prepare_query(text).algebra
     except ParseException as err:
         raise ValueError(f"not a SPARQL query: {err}") from None
     found: list[Input] = []
