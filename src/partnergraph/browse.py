@@ -37,7 +37,9 @@ INDEX_WAIT = 20.0            # seconds a request waits for an index being built,
 CACHED_KINDS = 32            # indexes kept per Browser (the kinds, and the class pages' own)
 RETRY_FAILED = 60.0          # seconds before the facets whose query failed are tried again
 LABEL_BATCH = 500            # IRIs per labels query
-_LABEL_PROPS = "rdfs:label skos:prefLabel dcterms:title foaf:name"
+# the label properties as a FILTER on a pattern whose subject is bound: Oxigraph reads each
+# subject's triples (0.4 s for 500 IRIs at a million triples); with VALUES ?lp it scans (40 s)
+_LABEL_FILTER = "FILTER (?lp IN (rdfs:label, skos:prefLabel, dcterms:title, foaf:name))"
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
 
@@ -424,8 +426,7 @@ class Browser:
             return FacetData.from_pairs(name, pairs, shown)
 
         def labels() -> None:
-            text = _prefixes() + (f"SELECT ?item ?lp ?label WHERE {{\n{head}  VALUES ?lp {{ {_LABEL_PROPS} }}\n"
-                                  f"  ?item ?lp ?label\n}}")
+            text = _prefixes() + f"SELECT ?item ?lp ?label WHERE {{\n{head}  ?item ?lp ?label {_LABEL_FILTER}\n}}"
             self._remember_labels(_run(self.graph, text, self.index_timeout), "item")
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             item_labels = pool.submit(labels)
@@ -447,7 +448,7 @@ class Browser:
         for start in range(0, len(missing), LABEL_BATCH):
             batch = missing[start:start + LABEL_BATCH]
             text = _prefixes() + (f"SELECT ?x ?lp ?label WHERE {{ VALUES ?x {{ {' '.join(_iri(i) for i in batch)} }}\n"
-                                  f"  VALUES ?lp {{ {_LABEL_PROPS} }}\n  ?x ?lp ?label\n}}")
+                                  f"  ?x ?lp ?label {_LABEL_FILTER}\n}}")
             try:
                 rows = _run(self.graph, text, self.index_timeout)
             except _FacetFailed:
