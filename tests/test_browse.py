@@ -42,7 +42,7 @@ def browser(graph) -> browse.Browser:
 
 def run(browser, kind: str, query: str = "", **kw) -> browse.Browse:
     args = [(k, v) for k, values in parse_qs(query).items() for v in values]
-    return browser.browse(browser.defs.kind(kind), args, lang="en", labels={}, path=f"/browse/{kind}",
+    return browser.browse(browser.defs.kind(kind), args, lang="en", path=f"/browse/{kind}",
                           all_items=True, **kw)
 
 

@@ -489,11 +489,10 @@ class Browser:
 
     # -- the one entry point
     def browse(self, kind: Kind, args: list[tuple[str, str]], *, lang: str, path: str,
-               labels: Mapping[str, str] | None = None,
                label_of: Callable[[FacetDef, str | int], str | None] | None = None,
                all_items: bool = False) -> Browse:
         """The state a URL describes: its facets with counts and toggle URLs, and the matching items.
-        labels: labels to use before the graph's; label_of: a facet value's label (None: the graph's).
+        label_of: a facet value's label (None: the graph's).
         all_items: every matching item (for CSV and JSON), not one page."""
         selections = parse_selections(args, kind, self.defs)
         controls = dict(args)
@@ -506,12 +505,8 @@ class Browser:
                                    " (a leading - reverses).")
         index = self.index(kind)
         chosen = self.resolve(kind, selections, index)
-        labels = labels or {}
-
         def value_label(facet: FacetDef, value) -> str:
             text = label_of(facet, value) if label_of else None
-            if text is None:
-                text = labels.get(str(value))
             if text is None:
                 text = str(value) if facet.value == "period" else self.label(str(value), lang)
             return text
@@ -534,23 +529,19 @@ class Browser:
             listed += [str(v) for v, _ in entries.values() if facet.value != "period"]
 
         matching = index.matching(selected)
-        numbers = sorted(matching) if matching is not None else range(len(index.items))
-        found = [(n, index.items[n]) for n in numbers]
-        self.read_labels(iri for _, iri in found if iri not in labels)
-        items = [Item(iri, labels.get(iri) or self.label(iri, lang)) for _, iri in found]
-        number_of = {item.iri: n for item, (n, _) in zip(items, found)}
-        by_label = lambda item: (item.label.casefold(), item.iri)  # noqa: E731
-        if sort.lstrip("-") == "label":
-            items.sort(key=by_label, reverse=sort.startswith("-"))
-            shown = items if all_items else items[(page - 1) * size: page * size]
-            self._fill_columns(index, kind, shown, number_of, lang, value_label, listed)
-        else:
-            self._fill_columns(index, kind, items, number_of, lang, value_label, listed)
-            column = sort.lstrip("-")
-            items.sort(key=by_label)
-            items.sort(key=lambda i: (not i.columns.get(column), [v.casefold() for v in i.columns.get(column, [])]),
-                       reverse=sort.startswith("-"))
-            shown = items if all_items else items[(page - 1) * size: page * size]
+        order = self._order(index, lang)                 # every item, by label: kept per language
+        if matching is not None:
+            order = [n for n in order if n in matching]
+        column = sort.lstrip("-")
+        if column == "label":
+            order = order[::-1] if sort.startswith("-") else order
+        else:                                            # by the column, then (stable) by label
+            keys = self._column_keys(index, kind, column, lang, order, value_label)
+            order = sorted(order, key=keys.__getitem__, reverse=sort.startswith("-"))
+        shown_numbers = order if all_items else order[(page - 1) * size: page * size]
+        shown = [Item(index.items[n], self._item_label(index, n, lang)) for n in shown_numbers]
+        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers)), lang, value_label,
+                           listed)
 
         for facet, result, picked, entries in facets:
             for key, (value, count) in entries.items():
@@ -560,9 +551,36 @@ class Browser:
                                                 url(path, {k: v for k, v in toggled.items() if v},
                                                     {"_sort": sort if sort != "label" else None})))
             result.values.sort(key=_order(facet))
-        return Browse(kind, lang, path, [r for _, r, _, _ in facets], shown, len(items), page,
-                      max(1, len(items)) if all_items else size, sort, selections,
+        return Browse(kind, lang, path, [r for _, r, _, _ in facets], shown, len(order), page,
+                      max(1, len(order)) if all_items else size, sort, selections,
                       self.items_query(kind, chosen, lang), columns)
+
+    def _item_label(self, index: KindIndex, number: int, lang: str) -> str:
+        return pick_label(self._labels.get(index.items[number], {}), lang) or default_label(index.items[number])
+
+    def _order(self, index: KindIndex, lang: str) -> list[int]:
+        """Every item's number, by label for a reader of lang (then IRI): computed once per index."""
+        key = ("order", lang)
+        if key not in index.cache:
+            labels = [self._item_label(index, n, lang).casefold() for n in range(len(index.items))]
+            index.cache[key] = sorted(range(len(index.items)), key=lambda n: (labels[n], index.items[n]))
+        return index.cache[key]
+
+    def _column_keys(self, index: KindIndex, kind: Kind, column: str, lang: str, numbers: list[int],
+                     value_label) -> dict[int, tuple]:
+        """Sort keys of the items by a column (items without a value last), kept per language."""
+        keys = index.cache.setdefault(("column", column, lang), {})
+        missing = [n for n in numbers if n not in keys]
+        if missing:
+            facet, data = self.defs.facets[column], index.facets[column]
+            shown = data.shown or {}
+            if facet.value == "iri":
+                self.read_labels(v for n in missing for v in shown.get(n, ()))
+            for n in missing:
+                texts = sorted({v if facet.value == "period" else value_label(facet, v) for v in shown.get(n, ())},
+                               key=str.casefold)
+                keys[n] = (not texts, [t.casefold() for t in texts])
+        return keys
 
     def _fill_columns(self, index: KindIndex, kind: Kind, items: list[Item], number_of: dict[str, int], lang: str,
                       value_label, more_labels: list[str]) -> None:

@@ -73,6 +73,7 @@ class KindIndex:
     items: list[str]                         # item IRIs; an item's number is its position
     facets: dict[str, FacetData]
     seconds: float = 0.0                     # how long the build took
+    cache: dict = field(default_factory=dict)  # orders and sort keys, per language (browse.py)
 
     @property
     def failed(self) -> dict[str, str]:
