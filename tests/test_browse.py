@@ -354,3 +354,31 @@ def test_a_state_waits_for_the_index_or_says_it_is_being_built(graph):
     slow.wait = 60.0
     result = slow.browse(kind, [], lang="en", path="/browse/networks")
     assert result.total == len(browse.Browser(graph).browse(kind, [], lang="en", path="/x", all_items=True).items)
+
+
+class FailingFacet:
+    """A graph on which the index's query for one facet times out."""
+
+    def __init__(self, graph, marker):
+        self.graph, self.marker = graph, marker
+
+    def run(self, text, **kw):
+        if "SELECT DISTINCT ?item ?value" in text and self.marker in text:
+            from types import SimpleNamespace
+            return SimpleNamespace(status=504, error="the query passed its time limit", body=b"")
+        return self.graph.run(text, **kw)
+
+
+def test_a_facet_whose_query_fails_is_unavailable_and_the_rest_still_right(graph, browser):
+    flaky = browse.Browser(FailingFacet(graph, "pg:status"))
+    result = flaky.browse(flaky.defs.kind("projects"), [("sdg", "4")], lang="en", path="/browse/projects",
+                          all_items=True)
+    status = next(f for f in result.facets if f.name == "status")
+    assert status.error == "the query passed its time limit" and not status.values
+    expected = run(browser, "projects", "sdg=4")
+    assert {i.iri for i in result.items} == {i.iri for i in expected.items}
+    assert {k: v for k, v in browse.counts_by_key(result).items() if k != "status"} == \
+        {k: v for k, v in browse.counts_by_key(expected).items() if k != "status"}
+    with pytest.raises(browse.BrowseError, match="unavailable") as refused:
+        flaky.browse(flaky.defs.kind("projects"), [("status", "status-active")], lang="en", path="/browse/projects")
+    assert refused.value.status == 503

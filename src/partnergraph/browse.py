@@ -529,15 +529,9 @@ class Browser:
             listed += [str(v) for v, _ in entries.values() if facet.value != "period"]
 
         matching = index.matching(selected)
-        order = self._order(index, lang)                 # every item, by label: kept per language
+        order = self._order(index, lang, sort, value_label)     # every item in the sort's order
         if matching is not None:
             order = [n for n in order if n in matching]
-        column = sort.lstrip("-")
-        if column == "label":
-            order = order[::-1] if sort.startswith("-") else order
-        else:                                            # by the column, then (stable) by label
-            keys = self._column_keys(index, kind, column, lang, order, value_label)
-            order = sorted(order, key=keys.__getitem__, reverse=sort.startswith("-"))
         shown_numbers = order if all_items else order[(page - 1) * size: page * size]
         shown = [Item(index.items[n], self._item_label(index, n, lang)) for n in shown_numbers]
         self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers)), lang, value_label,
@@ -558,29 +552,30 @@ class Browser:
     def _item_label(self, index: KindIndex, number: int, lang: str) -> str:
         return pick_label(self._labels.get(index.items[number], {}), lang) or default_label(index.items[number])
 
-    def _order(self, index: KindIndex, lang: str) -> list[int]:
-        """Every item's number, by label for a reader of lang (then IRI): computed once per index."""
-        key = ("order", lang)
-        if key not in index.cache:
+    def _order(self, index: KindIndex, lang: str, sort: str, value_label) -> list[int]:
+        """Every item's number in the order of a sort (label, or a column then label; a leading -
+        reverses, ties staying by label) for a reader of lang: computed once per index."""
+        key = ("order", lang, sort)
+        if key in index.cache:
+            return index.cache[key]
+        column = sort.lstrip("-")
+        if column == "label":
             labels = [self._item_label(index, n, lang).casefold() for n in range(len(index.items))]
-            index.cache[key] = sorted(range(len(index.items)), key=lambda n: (labels[n], index.items[n]))
-        return index.cache[key]
-
-    def _column_keys(self, index: KindIndex, kind: Kind, column: str, lang: str, numbers: list[int],
-                     value_label) -> dict[int, tuple]:
-        """Sort keys of the items by a column (items without a value last), kept per language."""
-        keys = index.cache.setdefault(("column", column, lang), {})
-        missing = [n for n in numbers if n not in keys]
-        if missing:
-            facet, data = self.defs.facets[column], index.facets[column]
-            shown = data.shown or {}
+            order = sorted(range(len(index.items)), key=lambda n: (labels[n], index.items[n]),
+                           reverse=sort.startswith("-"))
+        else:
+            facet, shown = self.defs.facets[column], index.facets[column].shown or {}
             if facet.value == "iri":
-                self.read_labels(v for n in missing for v in shown.get(n, ()))
-            for n in missing:
+                self.read_labels(v for values in shown.values() for v in values)
+            keys = {}
+            for n in range(len(index.items)):       # items without a value last
                 texts = sorted({v if facet.value == "period" else value_label(facet, v) for v in shown.get(n, ())},
                                key=str.casefold)
                 keys[n] = (not texts, [t.casefold() for t in texts])
-        return keys
+            order = sorted(self._order(index, lang, "label", value_label), key=keys.__getitem__,
+                           reverse=sort.startswith("-"))
+        index.cache[key] = order
+        return order
 
     def _fill_columns(self, index: KindIndex, kind: Kind, items: list[Item], number_of: dict[str, int], lang: str,
                       value_label, more_labels: list[str]) -> None:
