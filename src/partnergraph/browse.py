@@ -567,11 +567,12 @@ class Browser:
             facet, shown = self.defs.facets[column], index.facets[column].shown or {}
             if facet.value == "iri":
                 self.read_labels(v for values in shown.values() for v in values)
+            text_of = {v: v if facet.value == "period" else value_label(facet, v).casefold()
+                       for v in {v for values in shown.values() for v in values}}
             keys = {}
             for n in range(len(index.items)):       # items without a value last
-                texts = sorted({v if facet.value == "period" else value_label(facet, v) for v in shown.get(n, ())},
-                               key=str.casefold)
-                keys[n] = (not texts, [t.casefold() for t in texts])
+                texts = sorted({text_of[v] for v in shown.get(n, ())})
+                keys[n] = (not texts, texts)
             order = sorted(self._order(index, lang, "label", value_label), key=keys.__getitem__,
                            reverse=sort.startswith("-"))
         index.cache[key] = order
