@@ -359,11 +359,11 @@ def browse_section(w) -> None:
         w("Each kind's facet index is built once per version of the data, in the background, on the first request "
           "(until it is ready a page answers 503 with Retry-After): "
           + ", ".join(f"{k} {v:.0f} s" for k, v in b["index"].items()) + ".\n")
-        w("| page | facets | items | median s | max s | status |")
-        w("|---|---|---|---|---|---|")
+        w("| page | facets | items | first s | median s | max s | status |")
+        w("|---|---|---|---|---|---|---|")
         for p in b["pages"]:
             w(f"| `{p['path']}` | {p['facets']} | {p['items'] if p['items'] is not None else '–'} | "
-              f"{p['median_s']:.3f} | {p['max_s']:.3f} | {', '.join(map(str, p['status']))} |")
+              f"{p.get('first_s', float('nan')):.3f} | {p['median_s']:.3f} | {p['max_s']:.3f} | {', '.join(map(str, p['status']))} |")
         w("")
 
 
