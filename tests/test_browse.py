@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -335,7 +336,7 @@ class Gate:
     """A graph whose facet queries wait until the test opens the gate (to see a build under way)."""
 
     def __init__(self, graph):
-        self.graph, self.open = graph, __import__("threading").Event()
+        self.graph, self.open = graph, threading.Event()
 
     def run(self, text, **kw):
         if "SELECT DISTINCT ?item ?value" in text:
