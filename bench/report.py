@@ -530,6 +530,7 @@ def main() -> None:
               f"{w3['same']} of {w3['tests']} (pySHACL {w3['pyshacl_seconds']:.1f} s, turbo {w3['turbo_seconds']:.1f} s in all; "
               f"engine errors: pySHACL {w3['errors_pyshacl']}, turbo {w3['errors_turbo']}). "
               + (f"Different: {', '.join(w3['differ'])}." if w3["differ"] else "") + "\n")
+    browse_section(w)
     w("## What limits each figure\n")
     w("- **The machine is shared and has 2 cores.** The client (Python `requests`), the servers and other tenants' jobs "
       "compete for them; interleaving the systems spreads that noise over all of them, but single ratios of fast queries "
@@ -565,6 +566,28 @@ def main() -> None:
     if out_dir == BENCH:  # a trial run leaves the README alone
         write_readme_figures(rows, BENCH.parent / "README.md")
     print(f"wrote {out_dir / 'REPORT.md'} and {out_dir / 'latency.svg'}")
+
+
+def browse_section(w) -> None:
+    """Facet pages at scale, from bench/results/browse-*.json (bench/browse.py)."""
+    for path in sorted(RESULTS.glob("browse-*.json")):
+        b = json.loads(path.read_text())
+        s = b["summary"]
+        w(f"## Faceted browsing at {b['size']} triples\n")
+        w(f"`bench/browse.py`: /browse/{{kind}} pages as HTML through the Flask test client of an app on the generated "
+          f"store ({b['workers']} query workers, {b['query_timeout_s']:g} s query limit), each state requested "
+          f"{b['rounds']} times (alternately in English and Swedish), the median and the slowest. {s['states']} states: "
+          f"median {s['median_s']:.3f} s, slowest {s['slowest_s']:.3f} s (`{s['slowest']}`); "
+          f"{'every answer 200' if s['all_200'] else 'NOT every answer 200'}.\n")
+        w("Each kind's facet index is built once per version of the data, in the background, on the first request "
+          "(until it is ready a page answers 503 with Retry-After): "
+          + ", ".join(f"{k} {v:.0f} s" for k, v in b["index"].items()) + ".\n")
+        w("| page | facets | items | first s | median s | max s | status |")
+        w("|---|---|---|---|---|---|---|")
+        for p in b["pages"]:
+            w(f"| `{p['path']}` | {p['facets']} | {p['items'] if p['items'] is not None else '–'} | "
+              f"{p.get('first_s', float('nan')):.3f} | {p['median_s']:.3f} | {p['max_s']:.3f} | {', '.join(map(str, p['status']))} |")
+        w("")
 
 
 if __name__ == "__main__":

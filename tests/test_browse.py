@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,7 +43,7 @@ def browser(graph) -> browse.Browser:
 
 def run(browser, kind: str, query: str = "", **kw) -> browse.Browse:
     args = [(k, v) for k, values in parse_qs(query).items() for v in values]
-    return browser.browse(browser.defs.kind(kind), args, lang="en", labels={}, path=f"/browse/{kind}",
+    return browser.browse(browser.defs.kind(kind), args, lang="en", path=f"/browse/{kind}",
                           all_items=True, **kw)
 
 
@@ -283,3 +284,102 @@ def test_an_empty_state_has_empty_downloads(client):
     assert data["total"] == 0 and data["items"] == [] and data["pages"] == 1
     assert client.get("/browse/projects.csv?year=1900").get_data(as_text=True).strip() == \
         "iri,label,municipality,country,sdg,year"
+
+
+# --- facets combined, and the index ----------------------------------------------------------------
+
+def test_three_facets_combine_with_counts_from_rdflib(data, browser):
+    projects = instances(data, PG.Project)
+    goals = {p: project_goals(data, p) for p in projects}
+    countries = {p: project_countries(data, p) for p in projects}
+    years = {p: project_years(data, p) for p in projects}
+    statuses = {p: {slug(s) for s in data.objects(p, PG.status)} for p in projects}
+    sdg, country, year = "4", "kosovo", "2020"
+    result = run(browser, "projects", f"sdg={sdg}&country={country}&year={year}")
+    both = lambda p, skip: all(key in table[p] for name, table, key in  # noqa: E731
+                               (("sdg", goals, sdg), ("country", countries, country), ("year", years, year))
+                               if name != skip)
+    expected = {str(p) for p in projects if both(p, None)}
+    assert expected and {i.iri for i in result.items} == expected and result.total == len(expected)
+    counts = browse.counts_by_key(result)
+    # each facet counted over the items the other two select; status over all three
+    assert counts["sdg"] == tally({p: goals[p] for p in projects if both(p, "sdg")})
+    assert counts["country"] == tally({p: countries[p] for p in projects if both(p, "country")})
+    assert counts["year"] == tally({p: years[p] for p in projects if both(p, "year")})
+    assert counts["status"] == tally({p: statuses[p] for p in projects if both(p, None)})
+
+
+def test_two_facets_of_partnerships_and_a_sorted_page(data, browser):
+    partnerships = instances(data, PG.Partnership)
+    statuses = {p: {slug(s) for s in data.objects(p, PG.status)} for p in partnerships}
+    countries = {p: {slug(c) for x in data.objects(p, PG.partner) for c in data.objects(x, PG.country)}
+                 for p in partnerships}
+    status = Counter(s for v in statuses.values() for s in v).most_common(1)[0][0]
+    country = Counter(c for p in partnerships if status in statuses[p] for c in countries[p] - {"sweden"}
+                      ).most_common(1)[0][0]
+    result = run(browser, "partnerships", f"status={status}&country={country}")
+    expected = {str(p) for p in partnerships if status in statuses[p] and country in countries[p]}
+    assert expected and {i.iri for i in result.items} == expected
+    assert browse.counts_by_key(result)["country"] == tally({p: countries[p] for p in partnerships
+                                                             if status in statuses[p]})
+    # sorted by a column and paged: page 2 of size 3 continues page 1, in the column's order
+    whole = run(browser, "partnerships", "_sort=since")
+    kind = browser.defs.kind("partnerships")
+    pages = [browser.browse(kind, [("_sort", "since"), ("_size", "3"), ("_page", str(n))], lang="en",
+                            path="/browse/partnerships").items for n in (1, 2)]
+    assert [i.iri for i in pages[0] + pages[1]] == [i.iri for i in whole.items][:6]
+    since = [i.columns.get("since", ["~"])[0] for i in whole.items]
+    assert since == sorted(since)
+
+
+class Gate:
+    """A graph whose facet queries wait until the test opens the gate (to see a build under way)."""
+
+    def __init__(self, graph):
+        self.graph, self.open = graph, threading.Event()
+
+    def run(self, text, **kw):
+        if "SELECT DISTINCT ?item ?value" in text:
+            self.open.wait(60)
+        return self.graph.run(text, **kw)
+
+
+def test_a_state_waits_for_the_index_or_says_it_is_being_built(graph):
+    gate = Gate(graph)
+    slow = browse.Browser(gate, wait=0.0)
+    kind = slow.defs.kind("networks")
+    with pytest.raises(browse.BrowseError, match="being built") as refused:
+        slow.browse(kind, [], lang="en", path="/browse/networks")
+    assert refused.value.status == 503 and refused.value.headers["Retry-After"]
+    gate.open.set()
+    slow.wait = 60.0
+    result = slow.browse(kind, [], lang="en", path="/browse/networks")
+    assert result.total == len(browse.Browser(graph).browse(kind, [], lang="en", path="/x", all_items=True).items)
+
+
+class FailingFacet:
+    """A graph on which the index's query for one facet times out."""
+
+    def __init__(self, graph, marker):
+        self.graph, self.marker = graph, marker
+
+    def run(self, text, **kw):
+        if "SELECT DISTINCT ?item ?value" in text and self.marker in text:
+            from types import SimpleNamespace
+            return SimpleNamespace(status=504, error="the query passed its time limit", body=b"")
+        return self.graph.run(text, **kw)
+
+
+def test_a_facet_whose_query_fails_is_unavailable_and_the_rest_still_right(graph, browser):
+    flaky = browse.Browser(FailingFacet(graph, "pg:status"))
+    result = flaky.browse(flaky.defs.kind("projects"), [("sdg", "4")], lang="en", path="/browse/projects",
+                          all_items=True)
+    status = next(f for f in result.facets if f.name == "status")
+    assert status.error == "the query passed its time limit" and not status.values
+    expected = run(browser, "projects", "sdg=4")
+    assert {i.iri for i in result.items} == {i.iri for i in expected.items}
+    assert {k: v for k, v in browse.counts_by_key(result).items() if k != "status"} == \
+        {k: v for k, v in browse.counts_by_key(expected).items() if k != "status"}
+    with pytest.raises(browse.BrowseError, match="unavailable") as refused:
+        flaky.browse(flaky.defs.kind("projects"), [("status", "status-active")], lang="en", path="/browse/projects")
+    assert refused.value.status == 503

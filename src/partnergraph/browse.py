@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import tomllib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from . import iris
+from .describe import default_label, pick_label
+from .facetindex import FacetData, KindIndex
 
 DEFINITIONS = Path(__file__).with_name("browse.toml")
 CONTROL = ("_sort", "_page", "_size", "lang", "format")    # parameters that are not facets
@@ -29,8 +32,14 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 FACET_SIZE = 30              # values listed per facet (the most frequent; chosen values always)
 FACET_PARALLEL = 4           # facet queries evaluated at once (the store answers them concurrently)
-CACHED_STATES = 256          # facet counts remembered per Browser (one graph generation)
-FACET_TIMEOUT = 15.0         # seconds per facet query; a facet that takes longer is shown as unavailable
+INDEX_TIMEOUT = 300.0        # seconds per index query (once per data version, in the background)
+INDEX_WAIT = 20.0            # seconds a request waits for an index being built, then a 503 with Retry-After
+CACHED_KINDS = 32            # indexes kept per Browser (the kinds, and the class pages' own)
+RETRY_FAILED = 60.0          # seconds before the facets whose query failed are tried again
+LABEL_BATCH = 500            # IRIs per labels query
+# the label properties as a FILTER on a pattern whose subject is bound: Oxigraph reads each
+# subject's triples (0.4 s for 500 IRIs at a million triples); with VALUES ?lp it scans (40 s)
+_LABEL_FILTER = "FILTER (?lp IN (rdfs:label, skos:prefLabel, dcterms:title, foaf:name))"
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
 
@@ -38,10 +47,11 @@ _PREFIXED = re.compile(r"^([a-z]+):(\w+)$")
 class BrowseError(Exception):
     """A request that browsing cannot answer: an unknown kind, facet or value (status 404 or 400)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 @dataclass(frozen=True)
@@ -290,19 +300,20 @@ class _FacetFailed(Exception):
 
 
 class Browser:
-    """Browsing over one graph. Build one per graph generation and keep it: it remembers each
-    facet's values without selections (to read URL keys) and the subclasses of each kind's classes."""
+    """Browsing over one graph. Build one per graph generation and keep it: it holds a facet index
+    per kind (facetindex.py), built in the background on first use, and the labels it has read."""
 
-    def __init__(self, graph, defs: Definitions | None = None, *, facet_timeout: float | None = FACET_TIMEOUT,
-                 parallel: int = FACET_PARALLEL):
+    def __init__(self, graph, defs: Definitions | None = None, *, index_timeout: float | None = INDEX_TIMEOUT,
+                 parallel: int = FACET_PARALLEL, wait: float = INDEX_WAIT):
         self.graph = graph
         self.defs = defs or load()
-        self.facet_timeout = facet_timeout
+        self.index_timeout = index_timeout
         self.parallel = max(1, parallel)
-        self._remembered: OrderedDict[tuple, dict] = OrderedDict()
+        self.wait = wait
         self._lock = threading.Lock()
         self._types: dict[tuple[str, ...], list[str]] = {}
-        self._all_values: dict[tuple[str, str, tuple], dict[str, str | int]] = {}
+        self._builds: OrderedDict[tuple, _Build] = OrderedDict()
+        self._labels: dict[str, dict[str, dict[str, str]]] = {}      # IRI -> property -> language -> text
 
     # -- plumbing
     def types(self, kind: Kind) -> list[str]:
@@ -319,16 +330,8 @@ class Browser:
         rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {_iri(class_iri)} rdfs:subClassOf+ ?c }}", None)
         return {r["c"]["value"] for r in rows}
 
-    def facet_query(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None = None) -> str:
-        where = _items_where(kind, chosen, self.defs, self.types(kind), leave_out=facet.name)
-        pattern = _value_pattern(facet, kind.name, None)
-        if facet.value == "period":
-            return _prefixes() + f"SELECT DISTINCT ?item ?start ?end WHERE {{\n{where}  {pattern}\n}}"
-        return _prefixes() + (f"SELECT ?value (COUNT(DISTINCT ?item) AS ?n) WHERE {{\n{where}  {pattern}\n"
-                              f"  FILTER (isIRI(?value))\n}} GROUP BY ?value"
-                              + (f"\nORDER BY DESC(?n) ?value LIMIT {limit}" if limit else ""))
-
     def items_query(self, kind: Kind, chosen: Mapping[str, list], lang: str | None = None) -> str:
+        """The state's items as one SPARQL query (the "show as SPARQL" link)."""
         where = _items_where(kind, chosen, self.defs, self.types(kind))
         if lang is None:
             return _prefixes() + f"SELECT DISTINCT ?item WHERE {{\n{where}}}"
@@ -337,44 +340,133 @@ class Browser:
         return _prefixes() + (f"SELECT ?item (SAMPLE(COALESCE(?label, ?anyLabel)) AS ?itemLabel) WHERE {{\n"
                               f"{where}{label}}}\nGROUP BY ?item\nORDER BY ?itemLabel")
 
-    def _counts(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list],
-                limit: int | None = None) -> dict[str | int, int]:
-        key = (kind.name, kind.classes, facet.name, limit,
-               tuple(sorted((k, tuple(v)) for k, v in chosen.items() if k != facet.name)))
-        with self._lock:
-            if key in self._remembered:
-                self._remembered.move_to_end(key)
-                return self._remembered[key]
-        counts = self._count(kind, facet, chosen, limit)
-        with self._lock:
-            self._remembered[key] = counts
-            while len(self._remembered) > CACHED_STATES:
-                self._remembered.popitem(last=False)
-        return counts
+    # -- the index
+    def pairs_query(self, kind: Kind, facet: FacetDef) -> str:
+        """Every (item, value) of a facet over the kind: the one query the index runs per facet."""
+        head = f"  VALUES ?type {{ {' '.join(_iri(t) for t in self.types(kind))} }}\n  ?item a ?type .\n"
+        pattern = _value_pattern(facet, kind.name, None)
+        if facet.value == "period":
+            return _prefixes() + f"SELECT DISTINCT ?item ?start ?end WHERE {{\n{head}  {pattern}\n}}"
+        return _prefixes() + f"SELECT DISTINCT ?item ?value WHERE {{\n{head}  {pattern}\n  FILTER (isIRI(?value))\n}}"
 
-    def _count(self, kind: Kind, facet: FacetDef, chosen: Mapping[str, list], limit: int | None) -> dict:
-        rows = _run(self.graph, self.facet_query(kind, facet, chosen, limit), self.facet_timeout)
-        if facet.value != "period":
-            return {r["value"]["value"]: int(r["n"]["value"]) for r in rows}
-        per_year: dict[int, set[str]] = {}
-        for r in rows:
+    def index(self, kind: Kind) -> KindIndex:
+        """The kind's facet index: built in the background on first use (and again after a failed
+        build, or to retry failed facets); a request waits for it up to self.wait seconds."""
+        key = (kind.name, kind.classes)
+        with self._lock:
+            build = self._builds.get(key)
+            if build is None or (build.done.is_set() and build.index is None):
+                build = self._start(kind, key)
+            elif build.stale() and build.retry is None:
+                build.retry = self._start(kind, None, replaces=build)
+            self._builds.move_to_end(key)
+            while len(self._builds) > CACHED_KINDS:
+                self._builds.popitem(last=False)
+        if not build.done.wait(self.wait):
+            waited = time.monotonic() - build.started
+            raise BrowseError(503, f"The index of the {kind.name} for browsing is being built (once for each version "
+                                   f"of the data; started {waited:.0f} s ago). Try again in a moment.",
+                              retry_after=10)
+        if build.index is None:
+            raise BrowseError(503, f"The matching {kind.name} could not be listed: {build.error}")
+        return build.index
+
+    def _start(self, kind: Kind, key: tuple | None, replaces: "_Build | None" = None) -> "_Build":
+        build = _Build()
+        if key is not None:
+            self._builds[key] = build
+
+        def run():
             try:
-                start, end = int(r["start"]["value"]), int(r["end"]["value"])
-            except (KeyError, ValueError):
-                continue
-            for year in range(min(start, end), max(start, end) + 1):
-                per_year.setdefault(year, set()).add(r["item"]["value"])
-        return {year: len(items) for year, items in per_year.items()}
+                build.index = self._build(kind)
+            except _FacetFailed as err:
+                build.error = str(err)
+            finally:
+                build.finished = time.monotonic()
+                build.done.set()
+                if replaces is not None and build.index is not None:
+                    with self._lock:       # the retry replaces the index it retried, if it is still kept
+                        for k, v in self._builds.items():
+                            if v is replaces:
+                                self._builds[k] = build
+        threading.Thread(target=run, name=f"browse-index-{kind.name}", daemon=True).start()
+        return build
 
-    def _known(self, kind: Kind, facet: FacetDef) -> dict[str, str | int]:
-        """URL key -> value for every value the facet has over the whole kind."""
-        key = (kind.name, facet.name, kind.classes)
-        if key not in self._all_values:
-            self._all_values[key] = {_key(facet, v): v for v in self._counts(kind, facet, {})}
-        return self._all_values[key]
+    def _build(self, kind: Kind) -> KindIndex:
+        started = time.perf_counter()
+        head = f"  VALUES ?type {{ {' '.join(_iri(t) for t in self.types(kind))} }}\n  ?item a ?type .\n"
+        rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?item WHERE {{\n{head}}}", self.index_timeout)
+        items = sorted({r["item"]["value"] for r in rows})
+        number = {iri: i for i, iri in enumerate(items)}
+        names = list(dict.fromkeys(kind.facets + kind.columns))
 
-    def resolve(self, kind: Kind, selections: Mapping[str, list[str]]) -> dict[str, list]:
-        """URL keys to the values the queries take (IRIs, years); an unknown key is an error."""
+        def facet(name: str) -> FacetData:
+            spec = self.defs.facets[name]
+            try:
+                rows = _run(self.graph, self.pairs_query(kind, spec), self.index_timeout)
+            except _FacetFailed as err:
+                return FacetData.failed(name, str(err))
+            pairs, shown = [], ({} if name in kind.columns else None)
+            for r in rows:
+                item = number.get(r["item"]["value"])
+                if item is None:
+                    continue
+                if spec.value == "period":
+                    try:
+                        start, end = int(r["start"]["value"]), int(r["end"]["value"])
+                    except (KeyError, ValueError):
+                        continue
+                    pairs.extend((item, year) for year in range(min(start, end), max(start, end) + 1))
+                    text = str(start) if start == end else f"{start}–{end}"
+                else:
+                    pairs.append((item, r["value"]["value"]))
+                    text = r["value"]["value"]
+                if shown is not None:
+                    shown.setdefault(item, set()).add(text)
+            return FacetData.from_pairs(name, pairs, shown)
+
+        def labels() -> None:
+            text = _prefixes() + f"SELECT ?item ?lp ?label WHERE {{\n{head}  ?item ?lp ?label {_LABEL_FILTER}\n}}"
+            self._remember_labels(_run(self.graph, text, self.index_timeout), "item")
+        with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+            item_labels = pool.submit(labels)
+            facets = dict(zip(names, pool.map(facet, names)))
+            item_labels.result()
+        return KindIndex(items, facets, time.perf_counter() - started)
+
+    # -- labels
+    def _remember_labels(self, rows: list[dict], var: str) -> None:
+        with self._lock:
+            for r in rows:
+                if r["label"]["type"] == "literal":
+                    by_prop = self._labels.setdefault(r[var]["value"], {}).setdefault(r["lp"]["value"], {})
+                    by_prop.setdefault(r["label"].get("xml:lang", ""), r["label"]["value"])
+
+    def read_labels(self, iris_: Iterable[str]) -> None:
+        """Read the labels of the IRIs not read yet (in batches: a VALUES list per query)."""
+        missing = sorted({i for i in iris_ if i not in self._labels})
+        for start in range(0, len(missing), LABEL_BATCH):
+            batch = missing[start:start + LABEL_BATCH]
+            text = _prefixes() + (f"SELECT ?x ?lp ?label WHERE {{ VALUES ?x {{ {' '.join(_iri(i) for i in batch)} }}\n"
+                                  f"  ?x ?lp ?label {_LABEL_FILTER}\n}}")
+            try:
+                rows = _run(self.graph, text, self.index_timeout)
+            except _FacetFailed:
+                rows = []               # shown by their IRI's last segment; the next page tries again
+            self._remember_labels(rows, "x")
+            with self._lock:
+                for iri in batch:
+                    self._labels.setdefault(iri, {})
+
+    def label(self, iri: str, lang: str) -> str:
+        """The label a reader of lang sees (their language, then English, Swedish, any)."""
+        if iri not in self._labels:
+            self.read_labels([iri])
+        return pick_label(self._labels.get(iri, {}), lang) or default_label(iri)
+
+    def resolve(self, kind: Kind, selections: Mapping[str, list[str]], index: KindIndex | None = None) -> dict[str, list]:
+        """URL keys to the values the index holds (IRIs, years); an unknown key is an error."""
+        index = index or self.index(kind)
         chosen = {}
         for name, keys in selections.items():
             facet = self.defs.facets[name]
@@ -384,9 +476,11 @@ class Browser:
                     raise BrowseError(400, f"{name}={bad[0]!r}: a year is a number such as 2020.")
                 chosen[name] = [int(k) for k in keys]
                 continue
-            known = self._known(kind, facet)
+            known = index.facets[name].keys(lambda v, f=facet: _key(f, v))
             missing = [k for k in keys if k not in known]
             if missing:
+                if index.facets[name].error:
+                    raise BrowseError(503, f"The facet {name} of {kind.name} is unavailable: {index.facets[name].error}")
                 sample = ", ".join(sorted(known)[:12])
                 raise BrowseError(400, f"{name}={missing[0]!r} is not a value of the facet {name} of {kind.name}"
                                        f"{'; values include: ' + sample if sample else ''}.")
@@ -394,13 +488,13 @@ class Browser:
         return chosen
 
     # -- the one entry point
-    def browse(self, kind: Kind, args: list[tuple[str, str]], *, lang: str, labels: Mapping[str, str],
-               path: str, label_of: Callable[[FacetDef, str | int], str] | None = None,
+    def browse(self, kind: Kind, args: list[tuple[str, str]], *, lang: str, path: str,
+               label_of: Callable[[FacetDef, str | int], str | None] | None = None,
                all_items: bool = False) -> Browse:
         """The state a URL describes: its facets with counts and toggle URLs, and the matching items.
+        label_of: a facet value's label (None: the graph's).
         all_items: every matching item (for CSV and JSON), not one page."""
         selections = parse_selections(args, kind, self.defs)
-        chosen = self.resolve(kind, selections)
         controls = dict(args)
         size = _int(controls.get("_size"), PAGE_SIZE, "_size", 1, MAX_PAGE_SIZE)
         page = _int(controls.get("_page"), 1, "_page", 1, None)
@@ -409,81 +503,116 @@ class Browser:
         if sort.lstrip("-") not in ("label", *kind.columns):
             raise BrowseError(400, f"_sort={sort!r}: sort by label or by one of {', '.join(kind.columns) or 'none'}"
                                    " (a leading - reverses).")
+        index = self.index(kind)
+        chosen = self.resolve(kind, selections, index)
+        def value_label(facet: FacetDef, value) -> str:
+            text = label_of(facet, value) if label_of else None
+            if text is None:
+                text = str(value) if facet.value == "period" else self.label(str(value), lang)
+            return text
 
-        label_of = label_of or (lambda facet, value: labels.get(str(value), _key(facet, value)))
-        def count(name: str) -> tuple[dict, str | None]:
-            try:
-                return self._counts(kind, self.defs.facets[name], chosen, FACET_SIZE + 1), None
-            except _FacetFailed as err:
-                return {}, str(err)
-        with ThreadPoolExecutor(max_workers=min(self.parallel, max(1, len(kind.facets)))) as pool:
-            outcomes = list(pool.map(count, kind.facets))
-        facets = []
-        for name, (counts, error) in zip(kind.facets, outcomes):
-            facet = self.defs.facets[name]
-            result = Facet(name, facet.label(lang), error=error)
+        selected = {name: index.facets[name].selecting(values) for name, values in chosen.items()}
+        facets, listed = [], []
+        for name in kind.facets:
+            facet, data = self.defs.facets[name], index.facets[name]
+            result = Facet(name, facet.label(lang), error=data.error)
+            counts = data.counts(index.matching(selected, leave_out=name)) if not data.error else {}
             if facet.value != "period" and len(counts) > FACET_SIZE:
                 result.truncated = True
                 counts = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_SIZE])
             picked = set(selections.get(name, []))
             entries = {_key(facet, v): (v, n) for v, n in counts.items()}
+            known = data.keys(lambda v, f=facet: _key(f, v))
             for key in picked - set(entries):       # a chosen value stays listed (to unselect it)
-                entries[key] = (self._known(kind, facet).get(key, key) if facet.value != "period" else int(key), 0)
+                entries[key] = (known.get(key, key) if facet.value != "period" else int(key), 0)
+            facets.append((facet, result, picked, entries))
+            listed += [str(v) for v, _ in entries.values() if facet.value != "period"]
+
+        matching = index.matching(selected)
+        order = self._order(index, lang, sort, value_label)     # every item in the sort's order
+        if matching is not None:
+            order = [n for n in order if n in matching]
+        shown_numbers = order if all_items else order[(page - 1) * size: page * size]
+        shown = [Item(index.items[n], self._item_label(index, n, lang)) for n in shown_numbers]
+        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers)), lang, value_label,
+                           listed)
+
+        for facet, result, picked, entries in facets:
             for key, (value, count) in entries.items():
-                toggled = {**selections, name: [k for k in selections.get(name, []) if k != key]
-                           if key in picked else selections.get(name, []) + [key]}
-                result.values.append(FacetValue(key, value, label_of(facet, value), count, key in picked,
+                toggled = {**selections, result.name: [k for k in selections.get(result.name, []) if k != key]
+                           if key in picked else selections.get(result.name, []) + [key]}
+                result.values.append(FacetValue(key, value, value_label(facet, value), count, key in picked,
                                                 url(path, {k: v for k, v in toggled.items() if v},
                                                     {"_sort": sort if sort != "label" else None})))
             result.values.sort(key=_order(facet))
-            facets.append(result)
+        return Browse(kind, lang, path, [r for _, r, _, _ in facets], shown, len(order), page,
+                      max(1, len(order)) if all_items else size, sort, selections,
+                      self.items_query(kind, chosen, lang), columns)
 
-        try:
-            rows = _run(self.graph, self.items_query(kind, chosen), None)
-        except _FacetFailed as err:
-            raise BrowseError(503, f"The matching {kind.name} could not be listed: {err}") from None
-        matching = sorted({r["item"]["value"] for r in rows})
-        found = [Item(iri, labels.get(iri, iri)) for iri in matching]
-        by_label = lambda item: (item.label.casefold(), item.iri)  # noqa: E731
-        if sort.lstrip("-") == "label":
-            found.sort(key=by_label, reverse=sort.startswith("-"))
-            shown = found if all_items else found[(page - 1) * size: page * size]
-            self._fill_columns(kind, shown, columns, labels, label_of)
+    def _item_label(self, index: KindIndex, number: int, lang: str) -> str:
+        return pick_label(self._labels.get(index.items[number], {}), lang) or default_label(index.items[number])
+
+    def _order(self, index: KindIndex, lang: str, sort: str, value_label) -> list[int]:
+        """Every item's number in the order of a sort (label, or a column then label; a leading -
+        reverses, ties staying by label) for a reader of lang: computed once per index."""
+        key = ("order", lang, sort)
+        if key in index.cache:
+            return index.cache[key]
+        column = sort.lstrip("-")
+        if column == "label":
+            labels = [self._item_label(index, n, lang).casefold() for n in range(len(index.items))]
+            order = sorted(range(len(index.items)), key=lambda n: (labels[n], index.items[n]),
+                           reverse=sort.startswith("-"))
         else:
-            self._fill_columns(kind, found, columns, labels, label_of)
-            column = sort.lstrip("-")
-            found.sort(key=by_label)
-            found.sort(key=lambda i: (not i.columns.get(column), [v.casefold() for v in i.columns.get(column, [])]),
-                       reverse=sort.startswith("-"))
-            shown = found if all_items else found[(page - 1) * size: page * size]
-        return Browse(kind, lang, path, facets, shown, len(found), page, max(1, len(found)) if all_items else size, sort,
-                      selections, self.items_query(kind, chosen, lang), columns)
+            facet, shown = self.defs.facets[column], index.facets[column].shown or {}
+            if facet.value == "iri":
+                self.read_labels(v for values in shown.values() for v in values)
+            text_of = {v: v if facet.value == "period" else value_label(facet, v).casefold()
+                       for v in {v for values in shown.values() for v in values}}
+            keys = {}
+            for n in range(len(index.items)):       # items without a value last
+                texts = sorted({text_of[v] for v in shown.get(n, ())})
+                keys[n] = (not texts, texts)
+            order = sorted(self._order(index, lang, "label", value_label), key=keys.__getitem__,
+                           reverse=sort.startswith("-"))
+        index.cache[key] = order
+        return order
 
-    def _fill_columns(self, kind: Kind, items: list[Item], columns, labels, label_of) -> None:
-        """Each shown item's values of the kind's column facets: one query per column, over those items."""
-        if not items or not columns:
-            return
-        listed = " ".join(_iri(i.iri) for i in items)
-        by_iri = {i.iri: i for i in items}
-        for name, _ in columns:
-            facet = self.defs.facets[name]
-            pattern = _value_pattern(facet, kind.name, None)
-            select = "?item ?start ?end" if facet.value == "period" else "?item ?value"
-            text = _prefixes() + f"SELECT DISTINCT {select} WHERE {{ VALUES ?item {{ {listed} }}\n  {pattern}\n}}"
-            values: dict[str, set] = {}
-            try:
-                rows = _run(self.graph, text, self.facet_timeout)
-            except _FacetFailed:
-                continue            # the column stays empty; the table is still right
-            for r in rows:
-                if facet.value == "period":
-                    shown = r["start"]["value"] if r["start"]["value"] == r["end"]["value"] else \
-                        f"{r['start']['value']}–{r['end']['value']}"
-                    values.setdefault(r["item"]["value"], set()).add(shown)
-                elif r["value"]["type"] == "uri":
-                    values.setdefault(r["item"]["value"], set()).add(label_of(facet, r["value"]["value"]))
-            for iri, found in values.items():
-                by_iri[iri].columns[name] = sorted(found, key=str.casefold)
+    def _fill_columns(self, index: KindIndex, kind: Kind, items: list[Item], number_of: dict[str, int], lang: str,
+                      value_label, more_labels: list[str]) -> None:
+        """Each item's values of the kind's column facets, from the index; their labels read at once
+        (with more_labels, the facet values the page lists)."""
+        wanted = list(more_labels)
+        for name in kind.columns:
+            data = index.facets[name]
+            if data.shown is not None and self.defs.facets[name].value == "iri":
+                wanted += [v for i in items for v in data.shown.get(number_of[i.iri], ())]
+        self.read_labels(wanted)
+        for name in kind.columns:
+            facet, data = self.defs.facets[name], index.facets[name]
+            if data.shown is None:
+                continue            # the facet's query failed: the column stays empty, the table is still right
+            for item in items:
+                values = data.shown.get(number_of[item.iri])
+                if values:
+                    texts = {v if facet.value == "period" else value_label(facet, v) for v in values}
+                    item.columns[name] = sorted(texts, key=str.casefold)
+
+
+@dataclass
+class _Build:
+    """One build of a kind's index: done when it has an index or an error."""
+    done: threading.Event = field(default_factory=threading.Event)
+    index: KindIndex | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    retry: "_Build | None" = None
+
+    def stale(self) -> bool:
+        """An index with failed facets, old enough to try them again."""
+        return bool(self.index and self.index.failed and self.finished
+                    and time.monotonic() - self.finished > RETRY_FAILED)
 
 
 def _int(raw: str | None, default: int, name: str, low: int, high: int | None) -> int:

@@ -25,39 +25,32 @@ def browser() -> browse.Browser:
     return app_cache("browser", lambda: browse.Browser(graph))
 
 
-def _labels(lang: str) -> dict[str, str]:
-    graph = graph_of()
-    return app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
-
-
 def _split(name: str) -> tuple[str, str | None]:
     stem, dot, ext = name.rpartition(".")
     return (stem, ext) if dot and ext in SUFFIXES else (name, None)
 
 
-def _label_of(labels, lang):
+def _label_of(lang):
+    """SDG goals by number and title; other values take their label from the graph (None)."""
     goals = app_cache("sdg-goals-browse", lambda: dashboard.sdg_goals(graph_of()))
 
-    def label(facet: browse.FacetDef, value) -> str:
+    def label(facet: browse.FacetDef, value) -> str | None:
         if facet.value == "sdg":
             code = iris.sdg_code(str(value)) or str(value)
             goal = goals.get(code) or {}
             name = (goal.get("labels") or {}).get(lang) or (goal.get("labels") or {}).get("en")
             return f"{code}. {name}" if name else f"SDG {code}"
-        if facet.value == "period":
-            return str(value)
-        return labels.get(str(value), str(value).rsplit("/", 1)[-1])
+        return str(value) if facet.value == "period" else None
     return label
 
 
 def _respond(kind: browse.Kind, path: str, ext: str | None, title: str, extra: dict | None = None):
     lang = current_lang()
-    labels = _labels(lang)
     try:
-        result = browser().browse(kind, list(request.args.items(multi=True)), lang=lang, labels=labels, path=path,
-                                  label_of=_label_of(labels, lang), all_items=ext is not None)
+        result = browser().browse(kind, list(request.args.items(multi=True)), lang=lang, path=path,
+                                  label_of=_label_of(lang), all_items=ext is not None)
     except browse.BrowseError as err:
-        raise PartnergraphError(err.status, err.message) from None
+        raise PartnergraphError(err.status, err.message, headers=err.headers) from None
     if ext == "json":
         return safe_json(dict(result.to_json(), items=[dict(i, url=href(i["iri"])) for i in result.to_json()["items"]]))
     if ext == "csv":
@@ -98,10 +91,9 @@ def class_listing(name: str):
     class_iri = PG + stem
     if not stem.replace("_", "").isalnum() or not exists(graph, class_iri):
         raise PartnergraphError(404, f"There is no class pg:{stem} in the ontology.")
-    labels = _labels(lang)
     title = translate("class_" + stem, lang)
     if title == "class_" + stem:
-        title = labels.get(class_iri, stem)
+        title = browser().label(class_iri, lang)
     kind = browser().defs.for_class(class_iri, browser().superclasses(class_iri), {lang: title})
     return _respond(kind, f"/class/{stem}", ext, title, {"class_iri": class_iri, "class_name": stem})
 
