@@ -4,62 +4,31 @@
 tests/artifacts/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from partnergraph import browse
+from tests.selenium_chrome import chrome as start_chrome
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-def _driver(javascript: bool):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-    result = subprocess.run(["sh", str(ROOT / "tests" / "ensure_chromium.sh"), "--driver"], capture_output=True,
-                            text=True, timeout=900)
-    if result.returncode != 0 or not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
-        pytest.skip(f"chromium with chromium-driver unavailable: {result.stderr.strip() or 'ensure_chromium.sh failed'}")
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="pg-selenium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,1400", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    return driver, profile
 
 
 @pytest.fixture(scope="module")
 def chrome():
-    driver, profile = _driver(True)
-    driver.javascript = True
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with start_chrome() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
 def nojs():
-    driver, profile = _driver(False)
-    driver.javascript = False
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with start_chrome(javascript=False) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,17 @@ both languages and on a phone, go to tests/artifacts/screenshots/ (git-ignored).
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
+from tests.selenium_chrome import chrome
+
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 BUNDLE = ROOT / "src" / "partnergraph" / "web" / "static" / "dist" / "workbench.js"
 PREFIXES = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>\n"
 BAR = ("#defaultView:BarChart\n" + PREFIXES +
@@ -39,27 +36,10 @@ VIEWS = {"BarChart": BAR, "LineChart": LINE, "Timeline": TIMELINE, "Graph": GRAP
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-    result = subprocess.run(["sh", str(ROOT / "tests" / "ensure_chromium.sh"), "--driver"], capture_output=True,
-                            text=True, timeout=900)
-    if result.returncode != 0 or not Path(CHROMIUM).exists() or not Path(CHROMEDRIVER).exists():
-        pytest.skip(f"chromium with chromium-driver unavailable: {result.stderr.strip() or 'ensure_chromium.sh failed'}")
     if not BUNDLE.exists():
         pytest.skip("the editor bundle is not built (make assets needs npm); the page works as a plain form")
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="pg-selenium-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,1400", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chrome(logs=True) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
