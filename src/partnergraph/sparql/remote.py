@@ -52,22 +52,41 @@ def query_form(text: str) -> str | None:
 def substitute(text: str, bindings: dict[str, tuple]) -> str:
     """Replace each bound variable by its term, as pyoxigraph's substitutions do: everywhere in
     the query, nested groups and filters included. In a SELECT projection a bare variable
-    becomes (term AS ?var) so the column stays. Terms are built from checked values
-    (_term_sparql); strings, IRIs and comments of the query are never touched."""
+    becomes (term AS ?var) so the column stays; in a subquery's projection it is left out (the
+    subquery's ?var is the same term, and the outer query sees it through its own ?var, which a
+    second `AS ?var` would make an error); where it is all the subquery projects, a column of
+    another name keeps the subquery's rows (`(term AS ?var_param)`). Terms are built
+    from checked values (_term_sparql); strings, IRIs and comments of the query are never touched."""
     if not bindings:
         return text
     terms = {name: _term_sparql(b) for name, b in bindings.items()}
     masked = _masked(text)
     edits: list[tuple[int, int, str]] = []
-    in_projection, depth = False, 0
+    in_projection, depth, braces, nested = False, 0, 0, False
+    projected: list[tuple[int, int, str]] = []   # the current subquery projection's bare parameters
+    others = 0                                   # and how many other columns it has
     in_modifier = False  # GROUP BY / ORDER BY take (expression), never a bare term
+
+    def close_projection() -> None:
+        nonlocal others
+        if nested and projected and others == 0:
+            start, end, var = projected[0]
+            edits.append((start, end, f"({terms[var]} AS ?{var}_param)"))
+            edits.extend((s, e, "") for s, e, _ in projected[1:])
+        else:
+            edits.extend((s, e, "") for s, e, _ in projected)
+        projected.clear()
+        others = 0
+
     for match in _TOKEN.finditer(masked):
         var, keyword, bracket = match.groups()
         if keyword:
             keyword = keyword.upper()
             if keyword == "SELECT":
-                in_projection, depth, in_modifier = True, 0, False
+                in_projection, depth, in_modifier, nested = True, 0, False, braces > 0
             elif keyword == "WHERE":
+                if in_projection:
+                    close_projection()
                 in_projection = False
             elif keyword in ("GROUP", "ORDER"):
                 in_modifier = True
@@ -77,18 +96,27 @@ def substitute(text: str, bindings: dict[str, tuple]) -> str:
         if bracket:
             if bracket in "{}":
                 in_modifier = False
+                braces += 1 if bracket == "{" else -1
             if in_projection and bracket == "{":
+                close_projection()
                 in_projection = False
             elif in_projection and bracket == "(":
+                if depth == 0:
+                    others += 1
                 depth += 1
             elif in_projection and bracket == ")":
                 depth -= 1
             continue
+        if in_projection and depth == 0 and var not in terms:
+            others += 1
         if var in terms:
             before = masked[max(0, match.start() - 4):match.start()].upper()
             if before.rstrip().endswith("AS"):
                 raise ValueError(f"the query assigns ?{var} (AS ?{var}), which a parameter cannot replace")
             term = terms[var]
+            if in_projection and depth == 0 and nested:
+                projected.append((match.start(), match.end(), var))
+                continue
             if in_projection and depth == 0:
                 replacement = f"({term} AS ?{var})"
             elif in_modifier:
@@ -96,7 +124,7 @@ def substitute(text: str, bindings: dict[str, tuple]) -> str:
             else:
                 replacement = term
             edits.append((match.start(), match.end(), replacement))
-    for start, end, replacement in reversed(edits):
+    for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
 
