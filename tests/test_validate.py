@@ -4,6 +4,7 @@ SHACL engines (pySHACL, the reference, and pyshacl-turbo) give the same report, 
 data, on every fixture and on the W3C SHACL test suite, except for differences named here."""
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import re
@@ -178,9 +179,15 @@ def fixture_reports(tmp_path_factory):
     return reports
 
 
+@functools.lru_cache(maxsize=None)
+def shipped(engine: str) -> Report:
+    """The shipped data's report from one engine, computed once for the tests that read it."""
+    return validate_paths(["data"], engine=engine)
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def shipped_report(request):
-    return validate_paths(["data"], engine=request.param)
+    return shipped(request.param)
 
 
 def test_shipped_data_conforms(shipped_report):
@@ -191,7 +198,7 @@ def test_shipped_data_conforms(shipped_report):
 
 @needs_turbo
 def test_engines_agree_on_shipped_data():
-    reference, turbo = (validate_paths(["data"], engine=e) for e in ("pyshacl", "turbo"))
+    reference, turbo = (shipped(e) for e in ("pyshacl", "turbo"))
     assert (reference.engine, turbo.engine) == ("pyshacl", "turbo")
     assert json.loads(turbo.to_json()) == dict(json.loads(reference.to_json()), engine="turbo")
     assert turbo.triples == reference.triples > 0
@@ -460,6 +467,13 @@ def test_provenance_on_every_partnership_project_membership_event(graph):
     assert rows == []
 
 
+def canonical(graph) -> set[str]:
+    import pyoxigraph
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(graph.serialize(format="nt"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(quad) for quad in dataset}
+
+
 def test_rdflib_and_pyoxigraph_parse_the_same_triples():
     """Each data file gives the same triples in rdflib and in pyoxigraph (blank nodes aside)."""
     import pyoxigraph
@@ -468,6 +482,7 @@ def test_rdflib_and_pyoxigraph_parse_the_same_triples():
         ours = rdflib.Graph().parse(path)
         lines = "\n".join(f"{t} ." for t in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
         theirs = rdflib.Graph().parse(data=lines, format="nt")
-        from rdflib.compare import isomorphic
         assert len(ours) == len(theirs), path.name
-        assert isomorphic(ours, theirs), path.name
+        # The same up to the names of blank nodes: both canonicalised (RDF canonicalisation, in
+        # pyoxigraph; rdflib's isomorphic took 8 s on the shapes' blank nodes).
+        assert canonical(ours) == canonical(theirs), path.name

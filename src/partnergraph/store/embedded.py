@@ -70,6 +70,7 @@ def _read_source(item: LoadItem) -> bytes:
 
 # A first pass of the rules that took longer than this pays for reading their algebra (~1 s).
 ANALYSE_AFTER_SECONDS = 1.0
+_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class StoreUnavailable(OSError):
@@ -166,17 +167,22 @@ class EmbeddedStore:
                 ran = True
                 since[index] = Change()
                 started = time.perf_counter()
-                new, change = [], Change()
+                new, predicates, classes = [], set(), set()
                 for triple in self.store.query(rule.text, use_default_graph_as_union=True):
                     if triple not in seen:
                         seen.add(triple)
-                        new.append(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, inferred))
-                        change.add(str(triple.predicate), str(triple.object))
+                        predicate = triple.predicate
+                        new.append(pyoxigraph.Quad(triple.subject, predicate, triple.object, inferred))
+                        predicates.add(predicate)
+                        if predicate == _RDF_TYPE:
+                            classes.add(triple.object)
+                # terms are compared as text (N-Triples) once per distinct term, not per triple
+                change = Change({str(p) for p in predicates}, {str(c) for c in classes})
                 if new:
                     self.store.bulk_extend(new)
                     values.clear()
-                    for pending in since:
-                        if pending is not None:
+                    for other, pending in enumerate(since):
+                        if pending is not None and not (other == index and rule.closed):
                             pending.update(change)
                 if timings is not None:
                     timings.setdefault(rule.name, []).append(round(time.perf_counter() - started, 3))

@@ -12,6 +12,7 @@ rule is never skipped wrongly, only run once more than needed.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,11 +53,21 @@ class Change:
         return bool(self.predicates)
 
 
+_CLOSED = re.compile(r"^#\s*closed:", re.MULTILINE)
+
+
 @dataclass
 class Rule:
+    """A CONSTRUCT rule. A rule whose text has a comment line starting `# closed:` declares that
+    its own results never give it new ones (a closure written with `+` paths): they do not make it
+    run again, only other rules' results do."""
     name: str
     text: str
     inputs: list[Input] | None = None   # None: not analysed, reads everything
+
+    @property
+    def closed(self) -> bool:
+        return bool(_CLOSED.search(self.text))
 
     def analyse(self) -> None:
         if self.inputs is None:

@@ -33,16 +33,19 @@ def documented_graph(graph_name: str, path: str, render):
 
 @bp.route("/ontology")
 def ontology():
-    graph = graph_of()
+    graph, lang = graph_of(), current_lang()
+    # The documentation changes only with the graph: read it once per generation and language.
     return documented_graph("ontology", "/ontology", lambda links: render_template(
-        "ontology.html", links=links,
-        doc=vocabulary.ontology_doc(graph, base_iri(), current_lang(), dashboard.class_counts(graph))))
+        "ontology.html", links=links, doc=app_cache(f"ontology-doc-{lang}", lambda: vocabulary.ontology_doc(
+            graph, base_iri(), lang, dashboard.class_counts(graph)))))
 
 
 @bp.route("/shapes")
 def shapes():
+    lang = current_lang()
     return documented_graph("shapes", "/shapes", lambda links: render_template(
-        "shapes.html", links=links, shapes=vocabulary.shapes_doc(graph_of(), base_iri(), current_lang())))
+        "shapes.html", links=links,
+        shapes=app_cache(f"shapes-doc-{lang}", lambda: vocabulary.shapes_doc(graph_of(), base_iri(), lang))))
 
 
 # -- search ---------------------------------------------------------------------------------------
