@@ -45,7 +45,8 @@ validate: $(SERVE_STAMP)
 	$(BIN)/partnergraph validate
 
 # The endpoint, views and named-query tests run again with the data published into the Oxigraph
-# server and into Virtuoso (each skips with a reason when its engine is not installed).
+# server and into Virtuoso (each skips with a reason when its engine is not installed); their page
+# crawl renders a sample of each kind of page (tests/test_pages.py, SAMPLE_PER_KIND).
 STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py tests/test_endpoint.py
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist; default: one per core), each test file
