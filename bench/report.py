@@ -157,7 +157,7 @@ def endpoint_sections(w, rows) -> None:
     one_m = next((x for x in rows if x["size"] == "1m"), None)
     fixed = next((load_json(f"fixedcost-{s}.json") for s in reversed(ORDER) if load_json(f"fixedcost-{s}.json")), None)
     soak = load_json("soak.json")
-    w("## Endpoint targets at 1M (without the result cache)\n")
+    w("## Endpoint targets at 1M, and the load and 10M targets (latency without the result cache)\n")
     w("| target | measured | met |")
     w("|---|---|---|")
     if one_m:
@@ -184,6 +184,25 @@ def endpoint_sections(w, rows) -> None:
         c = soak["classes"]["cheap"]
         w(f"| soak: zero errors, cheap-query p99 reported | {soak['error_count']} errors in {soak['requests']} requests; "
           f"cheap p99 {fmt(c['p99_ms'], 0)} ms | {'yes' if soak['error_count'] == 0 else 'no'} |")
+    cached = load_json("cache-1m.json")
+    if cached:
+        ratio_ = cached["summary"]["median_ratio"]
+        w(f"| repeated named queries answered faster than Oxigraph's server (result cache) | median "
+          f"{fmt(ratio_, 3)}x, worst {fmt(cached['summary']['worst_ratio'], 3)}x | {'yes' if ratio_ < 1 else 'no'} |")
+    load = load_json("load-1m.json")
+    if load:
+        row = load["row"]
+        named = f"; {fmt(row['ratio_no_validate_named'])}x `oxigraph load --graph`" if row.get("ratio_no_validate_named") else ""
+        w(f"| `partnergraph load --no-validate` within 3x of `oxigraph load` | {fmt(row['ratio_no_validate'])}x "
+          f"({fmt(row['pg-no-validate'], 1)} s against {fmt(row['ox'], 1)} s{named}) | "
+          f"{'yes' if row['ratio_no_validate'] and row['ratio_no_validate'] <= 3 else 'no'} |")
+        w(f"| validated load of 1M under 2 minutes | {fmt(row['pg-validated'], 1)} s | "
+          f"{'yes' if row['pg-validated'] and row['pg-validated'] < 120 else 'no'} |")
+    ten = load_json("scale-10m.json")
+    if ten:
+        w(f"| 10M: load, latency, memory, start-up | served a 10M store ({ten['date']}): start-up "
+          f"{fmt(ten['startup'].get('partnergraph'))} s, memory {mib(ten['memory'].get('partnergraph', {}).get('tree'))}; "
+          f"`partnergraph load` of 10M not run (see the findings) | partly |")
     w("")
     if fixed:
         w("### Fixed cost per request\n")
