@@ -95,7 +95,12 @@ def main() -> None:
     args = ap.parse_args()
     store = run.WORK / f"pg-{args.size}"
     if not store.is_dir():
-        sys.exit(f"{store} is missing: run 'python bench/run.py --sizes {args.size}' first")
+        sys.exit(f"{store} is missing: run 'python bench/run.py --sizes {args.size}' first, or "
+                 f"'partnergraph load bench/work/{args.size}.nt --store {store} --no-validate'")
+    try:
+        import psutil  # noqa: F401  (the memory figures at the end; checked before the 5 minutes, not after)
+    except ImportError:
+        sys.exit("bench/soak.py needs psutil: pip install -e '.[bench]' (make bench installs it)")
     cycle = plan()
     os.environ["PARTNERGRAPH_QUERY_TIMEOUT"] = str(args.limit)
     os.environ["PARTNERGRAPH_ACCESS_LOG"] = "0"
