@@ -198,11 +198,19 @@ def endpoint_sections(w, rows) -> None:
           f"{'yes' if row['ratio_no_validate'] and row['ratio_no_validate'] <= 3 else 'no'} |")
         w(f"| validated load of 1M under 2 minutes | {fmt(row['pg-validated'], 1)} s | "
           f"{'yes' if row['pg-validated'] and row['pg-validated'] < 120 else 'no'} |")
-    ten = load_json("scale-10m.json")
-    if ten:
-        w(f"| 10M: load, latency, memory, start-up | served a 10M store ({ten['date']}): start-up "
-          f"{fmt(ten['startup'].get('partnergraph'))} s, memory {mib(ten['memory'].get('partnergraph', {}).get('tree'))}; "
-          f"`partnergraph load` of 10M not run (see the findings) | partly |")
+    ten, ten_load = load_json("scale-10m.json"), load_json("load-10m.json")
+    if ten or ten_load:
+        parts = []
+        if ten_load:
+            r10 = ten_load["row"]
+            parts.append(f"`partnergraph load --no-validate` {fmt(r10['pg-no-validate'], 0)} s "
+                         f"({fmt(r10['ratio_no_validate'])}x `oxigraph load`, {fmt(r10.get('ratio_no_validate_named'))}x "
+                         f"with `--graph`), peak memory {mib(ten_load['runs']['pg-no-validate'][0].get('max_rss'))}; "
+                         "the validated load not run")
+        if ten:
+            parts.append(f"serving a 10M store ({ten['date']}): start-up {fmt(ten['startup'].get('partnergraph'))} s, "
+                         f"memory {mib(ten['memory'].get('partnergraph', {}).get('tree'))}, latency in its section")
+        w(f"| 10M: load, latency, memory, start-up | {'; '.join(parts)} | partly (see the findings) |")
     w("")
     if fixed:
         w("### Fixed cost per request\n")
@@ -281,7 +289,7 @@ def load_section(w, load) -> None:
     w(f"`bench/load.py` on {load['date']}: the same {load['file_triples']:,}-triple file loaded by `partnergraph load "
       f"--no-validate`, `partnergraph load` (validated) and `oxigraph load`, {load['reps']} run(s) each; peak memory is "
       f"the process's maximum resident set. The validated and unvalidated stores hold the same quads: "
-      f"{'yes' if load.get('validated_and_unvalidated_same_quads') else 'no'}.\n")
+      f"{ {True: 'yes', False: 'no', None: 'not compared'}[load.get('validated_and_unvalidated_same_quads')] }.\n")
     w("| load | seconds | ratio to oxigraph load | peak memory | load average at start | stages (s) |")
     w("|---|---|---|---|---|---|")
     for name, ratio_key in (("pg-no-validate", "ratio_no_validate"), ("pg-validated", "ratio_validated"), ("ox", None),
@@ -292,8 +300,11 @@ def load_section(w, load) -> None:
         if ratio_key == "ox-named-ratio":
             row = {**row, ratio_key: row[name] / row["ox"] if row.get(name) and row.get("ox") else None}
         stages = ", ".join(f"{k} {v:.1f}" for k, v in first.get("stages", {}).items() if v >= 0.05) or "–"
+        if first.get("not_run"):
+            w(f"| {name} | not run | – | – | – | {first['not_run']} |")
+            continue
         w(f"| {name} | {fmt(row[name])} | {fmt(row[ratio_key]) if ratio_key else '1'} | {mib(first['max_rss'])} | "
-          f"{first['loadavg'][0]:.1f} | {stages} |")
+          f"{fmt(first['loadavg'][0], 1) if first.get('loadavg') else '–'} | {stages} |")
     if row.get("ratio_no_validate_named"):
         w("")
         w(f"Against `oxigraph load --graph` (the data in a named graph, indexed the six ways partnergraph's "
@@ -324,12 +335,16 @@ def readme_figures(rows) -> list[str]:
         out.append(f"- Fixed cost of a small query ({last['date']}): {fmt(v.get('partnergraph', {}).get('cpu_ms'))} ms of "
                    f"CPU per request for partnergraph's server and workers, {fmt(v.get('oxigraph', {}).get('cpu_ms'))} ms "
                    "for Oxigraph's server.")
-    load = next((load_json(f"load-{s}.json") for s in reversed(ORDER) if load_json(f"load-{s}.json")), None)
-    if load:
+    for size in ORDER:
+        load = load_json(f"load-{size}.json")
+        if not load:
+            continue
         row = load["row"]
+        validated = (f", validated {fmt(row['pg-validated'])} s ({fmt(row['ratio_validated'])}x)"
+                     if row.get("pg-validated") else "")
         out.append(f"- Loading {load['file_triples']:,} triples ({load['date']}): `partnergraph load --no-validate` "
                    f"{fmt(row['pg-no-validate'])} s ({fmt(row['ratio_no_validate'])}x `oxigraph load`, "
-                   f"{fmt(row['ox'])} s), validated {fmt(row['pg-validated'])} s ({fmt(row['ratio_validated'])}x).")
+                   f"{fmt(row['ox'])} s){validated}.")
     soak = load_json("soak.json")
     if soak:
         c = soak["classes"]["cheap"]
