@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT, free_port
+from tests.external_stores import stop_process
 from tests.test_reliability import LABEL, ServeProcess
 
 pytestmark = pytest.mark.server
@@ -78,12 +79,7 @@ class Nginx:
         raise AssertionError("nginx did not answer")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="module")

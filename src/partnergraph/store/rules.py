@@ -39,12 +39,6 @@ class Change:
     predicates: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
 
-    def add(self, predicate: str, obj: str) -> None:
-        """predicate and object in N-Triples form (str() of a pyoxigraph term)."""
-        self.predicates.add(predicate)
-        if predicate == RDF_TYPE:
-            self.classes.add(obj)
-
     def update(self, other: "Change") -> None:
         self.predicates |= other.predicates
         self.classes |= other.classes
