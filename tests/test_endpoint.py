@@ -307,6 +307,22 @@ def test_syntax_error_has_position(live_server):
     assert error["line"] == 3 and error["column"] >= 1
 
 
+def test_nesting_deeper_than_the_limit_is_refused_with_its_position(live_server):
+    """Thousands of nested groups would overflow the parser's stack; past 128 levels the query is
+    refused with the place where it goes too deep. Brackets in strings, IRIs and comments do not
+    count, and ordinary nesting is served."""
+    deep = "SELECT * WHERE {\n" + "{" * 200 + " ?s ?p ?o " + "}" * 200 + "\n}"
+    response = requests.post(live_server.url + "/sparql", data={"query": deep}, timeout=30)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "128 levels deep" in error["message"]
+    assert (error["line"], error["column"]) == (2, 128)    # the 129th opening bracket
+    quoted = ('SELECT * WHERE { ?s ?p ?o FILTER (?o != "' + "{(" * 200 + '") } # ' + "[" * 200 + "\nLIMIT 1")
+    assert requests.post(live_server.url + "/sparql", data={"query": quoted}, timeout=30).status_code == 200
+    nested = "SELECT * WHERE " + "{ ?s ?p ?o OPTIONAL " * 10 + "{ ?s ?p ?o }" + " }" * 10 + " LIMIT 1"
+    assert requests.post(live_server.url + "/sparql", data={"query": nested}, timeout=30).status_code == 200
+
+
 def test_graph_parameters_select_stored_graphs_only(live_server):
     listener = Listener()
     try:

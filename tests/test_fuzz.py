@@ -18,6 +18,7 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.test_endpoint import ASK, SELECT, Listener, partnership_count
+from partnergraph.sparql.guard import MAX_NESTING
 
 pytestmark = pytest.mark.server
 
@@ -318,6 +319,11 @@ def test_deep_nesting(live_server, pooled_app, listener, depth, shape, transport
                     "text/html" if html else None)
     if shape in ("service", "sum_service"):
         assert response.status_code == 400
+    # how deep each shape nests its brackets: past guard.MAX_NESTING the query is refused unparsed
+    nesting = {"braces": depth, "parens": depth + 2, "subquery": depth + 1, "optional": depth + 1,
+               "exists": depth + 1, "brackets": depth + 1, "service": depth + 1}.get(shape, 3)
+    if nesting > MAX_NESTING and len(query) <= pooled_app.config["MAX_QUERY_LENGTH"]:
+        assert response.status_code == 400 and "levels deep" in response.text, response.text[:300]
 
 
 FETCHES = [  # (query template, the status it must get)

@@ -33,10 +33,12 @@ SAMPLE_PER_KIND = None if os.environ.get("PARTNERGRAPH_TEST_BACKEND", "embedded"
 
 
 def page_kind(url: str) -> tuple:
-    """What kind of page a URL is, for the sample: /page/municipality/... in Swedish, say."""
+    """What kind of page a URL is, for the sample: /page/municipality/... in Swedish, say. A
+    resource's page and data go by the kind of resource; every class listing (/class/...) is one
+    view over the facet index, and every named graph's page one view, so each counts as one kind."""
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
-    kind = tuple(segments[:2] if segments and segments[0] in ("page", "data", "class", "graph") else segments[:1])
+    kind = tuple(segments[:2] if segments and segments[0] in ("page", "data") else segments[:1])
     return kind, "sv" if "lang=sv" in parts.query else "en"
 
 

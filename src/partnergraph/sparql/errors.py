@@ -25,7 +25,7 @@ class Explained:
     column: int | None
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset."""
     before = text[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
@@ -126,17 +126,17 @@ def explain(text: str, raw: str, line: int | None = None, column: int | None = N
     found = undeclared_prefix(text)
     if found:
         prefix, offset = found
-        return Explained(_prefix_message(prefix), *_position(text, offset))
+        return Explained(_prefix_message(prefix), *line_column(text, offset))
     first = _first_keyword(text)
     if first is None:
         return Explained("Query syntax error: the query is empty (only PREFIX and BASE lines, or comments).", line, column)
     kind, value, offset = first
     if kind != "word" or value.lower() not in _FORMS:
         return Explained(f"Query syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after its "
-                         f"PREFIX and BASE lines), not {value[:40]!r}.", *_position(text, offset))
+                         f"PREFIX and BASE lines), not {value[:40]!r}.", *line_column(text, offset))
     unclosed = _unclosed(text)
     if unclosed:
-        return Explained(f"Query syntax error: {unclosed[0]}.", *_position(text, unclosed[1]))
+        return Explained(f"Query syntax error: {unclosed[0]}.", *line_column(text, unclosed[1]))
     near = ""
     if line is not None and column is not None:
         rest = text[_offset(text, line, column):].strip().split("\n")[0][:30]

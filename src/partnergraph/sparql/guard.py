@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import iris, queryparse
-from .errors import explain
+from .errors import explain, line_column
 from .tokens import tokens
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -17,6 +17,13 @@ _SERVICE = re.compile(r"service", re.IGNORECASE)
 _UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+# Groups, brackets and parentheses nested deeper than this are refused before any parser sees
+# them: the engine's parser recurses once per level, and a few thousand levels overflow its
+# stack, which kills the process (a whole server where queries are evaluated in process). Real
+# queries nest a few dozen levels at most.
+MAX_NESTING = 128
+_OPEN, _CLOSE = "{([", "})]"
 
 
 class QueryRefused(Exception):
@@ -145,13 +152,39 @@ def require_query(text: str) -> None:
         raise QueryRefused(400, "The query could not be parsed.") from err
 
 
+def nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
+    """Where the text first nests groups, brackets and parentheses (outside strings, IRIs and
+    comments) more than limit levels deep: that bracket's character offset, or None."""
+    if sum(text.count(c) for c in _OPEN) <= limit:
+        return None                      # too few brackets to nest that deep: no need to tokenise
+    depth, offset = 0, 0
+    for kind, value in tokens(text):
+        if kind == "other":
+            if value in _OPEN:
+                depth += 1
+                if depth > limit:
+                    return offset
+            elif value in _CLOSE:
+                depth = max(0, depth - 1)
+        offset += len(value)
+    return None
+
+
 def check(text: str, allowlist: tuple[str, ...] | list[str] = ()) -> Checked:
-    """Refuse SERVICE to endpoints outside the allow-list, before evaluation. The text is read
-    both as sent and with its codepoint escapes applied (engines differ on when they apply
-    them), by a tokeniser rather than a parser: linear time, no recursion, and every mention of
-    SERVICE outside strings, IRIs, comments and names counts."""
+    """Refuse queries nested deeper than MAX_NESTING, and SERVICE to endpoints outside the
+    allow-list, before evaluation. The text is read both as sent and with its codepoint escapes
+    applied (engines differ on when they apply them), by a tokeniser rather than a parser: linear
+    time, no recursion, and every mention of SERVICE outside strings, IRIs, comments and names
+    counts."""
     text = iris.normalise_sdg_text(text)
     readings = {text, unescape(text)}
+    for reading in readings:
+        offset = nesting_offset(reading)
+        if offset is not None:
+            line, column = line_column(reading, offset)
+            raise QueryRefused(400, f"The query nests its groups, brackets and parentheses more than {MAX_NESTING} "
+                                    f"levels deep (line {line}, column {column}); this endpoint accepts at most "
+                                    f"{MAX_NESTING}.", line=line, column=column)
     if not any(_SERVICE.search(reading) for reading in readings):
         return Checked(text)
     services: list[str] = []
