@@ -125,7 +125,7 @@ def test_mixed_load_cheap_queries_stay_fast(graph):
     workers than clients, so a cheap query finds one free even while a stopped runaway worker is
     being replaced on a busy machine."""
     from partnergraph.web.app import create_app
-    limit, duration = 2.0, 12.0
+    limit, duration = 2.0, 8.0
     app = create_app({"VALIDATE": False, "WORKERS": 6, "QUERY_TIMEOUT": limit, "ACCESS_LOG": False})
     server = LiveServer(app, threads=8)
     expected = int(graph.select(CHEAP)[0]["n"]["value"])

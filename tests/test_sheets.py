@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -54,6 +55,12 @@ def load(data: Path) -> rdflib.Graph:
     return graph
 
 
+@functools.lru_cache(maxsize=None)
+def shipped_context(kind: str):
+    """The template context over the shipped data, read once per kind: no test changes it."""
+    return context(kind, ROOT / "data", ONTOLOGY)
+
+
 @pytest.fixture
 def data(tmp_path) -> Path:
     copy = tmp_path / "data"
@@ -80,21 +87,21 @@ def test_every_kind_has_a_mapping():
 
 @pytest.mark.parametrize("kind", ["country", "municipality", "partnership", "project", "membership", "event"])
 def test_csv_template_is_the_header_row(kind):
-    ctx = context(kind, ROOT / "data", ONTOLOGY)
+    ctx = shipped_context(kind)
     rows = list(csv.reader(io.StringIO(template_bytes(ctx, "csv").decode("utf-8-sig"))))
     assert rows == [ctx.mapping.names]
     assert rows[0][0] == "id"
 
 
 def test_columns_take_what_the_shapes_say():
-    ctx = context("partnership", ROOT / "data", ONTOLOGY)
+    ctx = shipped_context("partnership")
     partners = ctx.mapping.column("partners")
     assert (partners.type, partners.min_count, partners.multiple) == ("reference", 2, True)      # sh:minCount 2
     assert ctx.mapping.column("status").multiple is False                                         # sh:maxCount 1
     assert ctx.mapping.column("start_year").type == "year"                                        # sh:datatype xsd:gYear
     assert ctx.mapping.column("description_sv").required                                          # qualified @sv
     assert "A partnership needs at least one partner in Sweden." in " ".join(describe_text(ctx).splitlines())
-    municipality = context("municipality", ROOT / "data", ONTOLOGY).mapping
+    municipality = shipped_context("municipality").mapping
     assert municipality.column("status").multiple is True     # no sh:maxCount on a local government's status
     assert municipality.column("country").required
 
@@ -103,15 +110,15 @@ def test_allowed_values_come_from_the_concept_schemes():
     concepts = rdflib.Graph().parse(ROOT / "data" / "concepts.ttl")
     statuses = {str(label) for c in concepts.subjects(SKOS.inScheme, iri("concept", "statuses"))
                 for label in concepts.objects(c, SKOS.prefLabel) if label.language == "en"}
-    ctx = context("project", ROOT / "data", ONTOLOGY)
+    ctx = shipped_context("project")
     assert {a.label_en for a in ctx.mapping.column("status").allowed} == statuses
     assert [a.value for a in ctx.mapping.column("sdgs").allowed] == [str(n) for n in range(1, 18)]
-    types = {a.term for a in context("event", ROOT / "data", ONTOLOGY).mapping.column("type").allowed}
+    types = {a.term for a in shipped_context("event").mapping.column("type").allowed}
     assert types == {PG.Event, PG.Visit, PG.Meeting, PG.Workshop, PG.Award, PG.Signing}
 
 
 def test_xlsx_template_carries_the_column_reference(tmp_path):
-    ctx = context("project", ROOT / "data", ONTOLOGY)
+    ctx = shipped_context("project")
     path = tmp_path / "projects.xlsx"
     path.write_bytes(template_bytes(ctx, "xlsx", "sv"))
     book = openpyxl.load_workbook(path)
@@ -127,7 +134,7 @@ def test_xlsx_template_carries_the_column_reference(tmp_path):
 def test_docs_show_the_current_column_reference():
     docs = (ROOT / "docs" / "data-entry.md").read_text(encoding="utf-8")
     for kind in kinds():
-        assert describe_text(context(kind, ROOT / "data", ONTOLOGY)) in docs, f"docs/data-entry.md: regenerate {kind}"
+        assert describe_text(shipped_context(kind)) in docs, f"docs/data-entry.md: regenerate {kind}"
 
 
 # -- reading cells ----------------------------------------------------------------------------------
@@ -135,27 +142,27 @@ def test_docs_show_the_current_column_reference():
 @pytest.mark.parametrize("text, datatype", [("2019-05-10", XSD.date), ("2019-05", XSD.gYearMonth),
                                             ("--05-10", XSD.gMonthDay), ("2019", XSD.gYear)])
 def test_event_dates_keep_as_much_as_is_given(text, datatype):
-    column = context("event", ROOT / "data", ONTOLOGY).mapping.column("date")
+    column = shipped_context("event").mapping.column("date")
     assert parse_date(text, column) == Literal(text, datatype=datatype)
 
 
 @pytest.mark.parametrize("text", ["2019-02-30", "10 May 2019", "2019/05/10", "--13-01"])
 def test_bad_dates_are_refused(text):
     with pytest.raises(CellError):
-        parse_date(text, context("event", ROOT / "data", ONTOLOGY).mapping.column("date"))
+        parse_date(text, shipped_context("event").mapping.column("date"))
 
 
 @pytest.mark.parametrize("text, expected", [("4", "4"), ("SDG 16", "16"), ("Mål 5", "5"), ("4.1", "4.1"), ("11.a", "11.a"),
                                             ("https://metadata.un.org/sdg/6", "6")])
 def test_sdgs_are_the_uns_iris(text, expected):
-    column = context("project", ROOT / "data", ONTOLOGY).mapping.column("sdgs")
+    column = shipped_context("project").mapping.column("sdgs")
     assert parse_sdg(text, column) == URIRef("http://metadata.un.org/sdg/" + expected)
 
 
 @pytest.mark.parametrize("text", ["0", "18", "18.1", "four", "4.1.2"])
 def test_unknown_sdgs_are_refused(text):
     with pytest.raises(CellError, match="not a Sustainable Development Goal"):
-        parse_sdg(text, context("project", ROOT / "data", ONTOLOGY).mapping.column("sdgs"))
+        parse_sdg(text, shipped_context("project").mapping.column("sdgs"))
 
 
 def test_semicolon_csv_with_byte_order_mark_is_read():
@@ -421,7 +428,7 @@ def test_cli_template_import_and_export_sheet(runner, data, tmp_path):
 
 
 def test_mappings_load_for_every_kind():
-    ctx = context("project", ROOT / "data", ONTOLOGY)
+    ctx = shipped_context("project")
     for kind in kinds():
         mapping = load_mapping(kind, ctx.schema)
         assert mapping.names[0] == "id" and mapping.kind == kind

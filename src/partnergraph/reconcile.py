@@ -10,6 +10,7 @@ below an exact one. Anything else is a fuzzy candidate (trigram similarity) that
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -35,8 +36,10 @@ _SUFFIXES = ("local municipality", "municipality", "district council", "province
 _PREFIXES = ("municipality of", "city of", "region", "province of", "komuna e", "komuna")
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_char(char: str) -> str:
-    """One character folded: case, diacritics, dashes. May give more than one character (ß, æ)."""
+    """One character folded: case, diacritics, dashes. May give more than one character (ß, æ).
+    Kept per character: names repeat the same few hundred, and every index build folds them all."""
     if char in DASHES:
         return "-"
     decomposed = unicodedata.normalize("NFKD", char)
