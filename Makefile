@@ -54,9 +54,10 @@ STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py te
 STORE_BACKENDS := oxigraph virtuoso
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist; default: one per core), each test file
-# whole in one of them so that its module fixtures are built once.
+# whole in one of them so that its module fixtures are built once; the slowest files first
+# (tests/conftest.py, SLOWEST_FIRST).
 TEST_WORKERS ?= auto
-XDIST := -n $(TEST_WORKERS) --dist loadfile
+XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
