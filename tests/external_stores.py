@@ -85,6 +85,8 @@ ServerPort = {isql}
 DirsAllowed = ., {dir}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
+ThreadsPerQuery = 1
+AsyncQueueMaxThreads = 1
 [HTTPServer]
 ServerPort = {http}
 ServerRoot = {dir}
