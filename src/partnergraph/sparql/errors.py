@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .. import iris
-from .tokens import tokens
+from .tokens import located_tokens
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
 _EXPECTED = re.compile(r"expected (?:one of )?(.*)$", re.DOTALL)
@@ -36,18 +36,9 @@ def _offset(text: str, line: int, column: int) -> int:
     return sum(len(x) + 1 for x in lines[: max(0, line - 1)]) + max(0, column - 1)
 
 
-def _located_tokens(text: str):
-    """(kind, value, offset) of every significant token."""
-    offset = 0
-    for kind, value in tokens(text):
-        if kind not in ("ws", "comment"):
-            yield kind, value, offset
-        offset += len(value)
-
-
 def undeclared_prefix(text: str) -> tuple[str, int] | None:
     """The first prefix used in a prefixed name but never declared, with its offset."""
-    toks = list(_located_tokens(text))
+    toks = list(located_tokens(text))
     declared = {toks[i + 1][1][:-1] for i in range(len(toks) - 1)
                 if toks[i][0] == "word" and toks[i][1].lower() == "prefix" and toks[i + 1][0] == "pname"}
     for i, (kind, value, offset) in enumerate(toks):
@@ -72,7 +63,7 @@ def _prefix_message(prefix: str) -> str:
 
 def _first_keyword(text: str) -> tuple[str, str, int] | None:
     """The first token after the prologue (BASE and PREFIX declarations)."""
-    toks = list(_located_tokens(text))
+    toks = list(located_tokens(text))
     i = 0
     while i < len(toks):
         kind, value, offset = toks[i]
@@ -92,7 +83,7 @@ def _unclosed(text: str) -> tuple[str, int] | None:
     names = {"{": "a group '{' is not closed with '}'", "(": "a '(' is not closed with ')'",
              "[": "a '[' is not closed with ']'"}
     stack: list[tuple[str, int]] = []
-    for kind, value, offset in _located_tokens(text):
+    for kind, value, offset in located_tokens(text):
         if kind != "other":
             continue
         if value in ('"', "'"):

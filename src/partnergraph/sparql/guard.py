@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import iris, queryparse
 from .errors import explain, line_column
-from .tokens import tokens
+from .tokens import located_tokens, tokens
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE = re.compile(r"service", re.IGNORECASE)
@@ -157,8 +157,8 @@ def nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
     comments) more than limit levels deep: that bracket's character offset, or None."""
     if sum(text.count(c) for c in _OPEN) <= limit:
         return None                      # too few brackets to nest that deep: no need to tokenise
-    depth, offset = 0, 0
-    for kind, value in tokens(text):
+    depth = 0
+    for kind, value, offset in located_tokens(text):
         if kind == "other":
             if value in _OPEN:
                 depth += 1
@@ -166,7 +166,6 @@ def nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
                     return offset
             elif value in _CLOSE:
                 depth = max(0, depth - 1)
-        offset += len(value)
     return None
 
 

@@ -26,3 +26,12 @@ def tokens(text: str) -> list[tuple[str, str]]:
     """(kind, text) for every token of a query, comments and whitespace included. Linear in the
     length of the text and never recursive, whatever the nesting."""
     return [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text)]
+
+
+def located_tokens(text: str):
+    """(kind, value, offset) of every significant token (whitespace and comments left out)."""
+    offset = 0
+    for kind, value in tokens(text):
+        if kind not in ("ws", "comment"):
+            yield kind, value, offset
+        offset += len(value)
