@@ -54,10 +54,9 @@ STORE_TESTS := tests/test_queries.py tests/test_pages.py tests/test_search.py te
 STORE_BACKENDS := oxigraph virtuoso
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist; default: one per core), each test file
-# whole in one of them so that its module fixtures are built once; the slowest files first
-# (tests/conftest.py, SLOWEST_FIRST).
+# whole in one of them so that its module fixtures are built once.
 TEST_WORKERS ?= auto
-XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 
 test: $(STAMP) map-data $(BUNDLE)
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)

@@ -19,21 +19,6 @@ W3C = SHARED / "w3c-tests"
 BASE = "https://w3id.org/partnergraph/"
 
 
-# The slowest test files, slowest first (pytest --durations=0, summed per file). pytest-xdist
-# hands out whole files in collection order (the Makefile passes --no-loadscope-reorder), so the
-# long ones start first and the short ones fill in at the end: a long file handed out last would
-# run alone on one core while the other core idles.
-SLOWEST_FIRST = ["test_sheets", "test_reliability", "test_validate", "test_security", "test_export", "test_pages",
-                 "test_browse_browser", "test_readme", "test_workbench_browser", "test_browser", "test_geonames",
-                 "test_wheel", "test_resource_entries_browser", "test_external_stores", "test_negotiation",
-                 "test_endpoint", "test_cli", "test_fuzz", "test_cache_proxy"]
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))   # stable: each file keeps its order
-
-
 @pytest.fixture(autouse=True)
 def _in_project_root(monkeypatch):
     """Commands read ./ontology, ./data and ./queries: run every test from the project root."""
