@@ -1,7 +1,9 @@
 # make serve: run the endpoint on HOST:PORT (default 127.0.0.1:8080) from ./data
 # make test:  run the test suite
 # make assets: build the query editor's bundle (npm ci, esbuild) into src/partnergraph/web/static/dist/
-# Both create .venv and install the project on first use.
+# make dist:  the wheel and sdist in dist/, with the browser bundle and the map outlines built first
+# make lint:  ruff (configured in pyproject.toml); make test runs it before pytest
+# Each creates .venv and installs the project on first use.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,10 +12,10 @@ PORT   ?= 8080
 STAMP  := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: serve test bench clean validate assets map-data test-store-oxigraph test-store-virtuoso
+.PHONY: serve serve-assets test bench clean validate assets map-data dist lint test-store-oxigraph test-store-virtuoso
 
 # make serve installs what serving needs; make test adds the test tools
-$(SERVE_STAMP): pyproject.toml setup.py
+$(SERVE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
@@ -30,15 +32,17 @@ BUNDLE := src/partnergraph/web/static/dist/workbench.js
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build
 
+# make serve builds the bundle where npm is installed and serves the plain form where it is not;
+# make test and make dist need it (a test run or a wheel without the editor is not whole).
 $(BUNDLE): assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
-	@if command -v npm >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory assets || echo "make assets failed: the query page works as a plain form, without the editor"; \
-	else \
-	  echo "npm is not installed, so the query editor is not built: the query page works as a plain form."; \
-	  echo "For the editor install Node.js 18+ with npm (apt-get install nodejs npm) and run 'make assets'."; \
-	fi
+	$(MAKE) --no-print-directory assets
 
-serve: $(SERVE_STAMP) map-data $(BUNDLE)
+serve-assets:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(BUNDLE) $(MAP_DATA); else \
+	  echo "npm is not installed, so the query editor and the map outlines are not built: the query page works as a"; \
+	  echo "plain form and maps draw no outlines. For both install Node.js 18+ with npm and run 'make assets map-data'."; fi
+
+serve: $(SERVE_STAMP) serve-assets
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
 validate: $(SERVE_STAMP)
@@ -58,7 +62,10 @@ STORE_BACKENDS := oxigraph virtuoso
 TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-test: $(STAMP) map-data $(BUNDLE)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test: $(STAMP) $(MAP_DATA) $(BUNDLE) lint
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(STORE_RUNS)
 
@@ -69,7 +76,7 @@ $(STORE_RUNS): test-store-%: $(STAMP)
 	PARTNERGRAPH_TEST_BACKEND=$* $(BIN)/python -m pytest -q -p no:cacheprovider -n 0 $(STORE_TESTS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info src/partnergraph/web/static/dist
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info src/partnergraph/web/static/dist
 
 # make bench [QUICK=1] [SIZES=10k,100k,1m]: the benchmark (bench/run.py), writes bench/REPORT.md
 QUICK       ?=
@@ -85,13 +92,15 @@ bench: $(BENCH_STAMP)
 
 # make map-data: the country outlines the SVG maps draw (Natural Earth 110m via the world-atlas npm
 # package), converted into a compact file in the package. Without npm the maps draw no outlines.
-MAP_DATA := src/partnergraph/mapdata/countries-110m.json
+MAP_DATA := src/partnergraph/drawing/mapdata/countries-110m.json
 
 map-data: $(MAP_DATA)
 
 $(MAP_DATA): assets/build-map-data.mjs assets/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-	  { cd assets && { test -d node_modules/world-atlas || npm ci --no-audit --no-fund; } \
-	    && node build-map-data.mjs ../$(MAP_DATA); } \
-	    || echo "could not build $(MAP_DATA): maps will be drawn without country outlines"; \
-	else echo "npm not found: maps will be drawn without country outlines (install Node.js and npm, then make map-data)"; fi
+	cd assets && { test -d node_modules/world-atlas || npm ci --no-audit --no-fund; } && node build-map-data.mjs ../$(MAP_DATA)
+
+# The wheel carries the graph (pyproject.toml, force-include) and the two built artifacts.
+dist: $(SERVE_STAMP) $(BUNDLE) $(MAP_DATA)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	@ls -l dist

@@ -27,7 +27,7 @@ import run as B  # noqa: E402  (the benchmark's servers, query set and machine d
 
 def named_queries() -> dict[str, str]:
     """The named queries with their default parameters written in, as the benchmark sends them."""
-    from partnergraph.queries import load_queries
+    from partnergraph.named_queries import load_queries
     return {name: B.with_values(nq.text, nq.bindings({})) for name, nq in load_queries(B.ROOT / "queries").items()}
 
 

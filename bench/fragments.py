@@ -55,6 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     os.chdir(ROOT)
     from waitress.server import create_server
+
     from partnergraph.web.app import create_app
     app = create_app({"VALIDATE": False, "WORKERS": 2, "ACCESS_LOG": False, "DATA_DIRS": [args.data]})
     port = _free_port()

@@ -15,8 +15,8 @@ bench/profile/overhead-{size}.md.
 from __future__ import annotations
 
 import argparse
-import statistics
 import signal
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,7 +41,7 @@ def main() -> None:
     store_dir = run.WORK / f"pg-{args.size}"
     ox_dir = store_dir  # Oxigraph serves the same store directory (read-only opens share it)
     from partnergraph.graph import PartnerGraph
-    from partnergraph.sparql.executor import QueryJob, WorkerPool, evaluate
+    from partnergraph.sparql.executor import WorkerPool
     from partnergraph.store.embedded import EmbeddedStore
     from partnergraph.web.app import create_app
 

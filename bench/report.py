@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -500,7 +500,7 @@ def main() -> None:
             same = g.get("same_report_ox") if fast is g.get("turbo_ox") else g.get("same_report")
             sp = ratio(g["pyshacl"]["seconds"], fast["seconds"]) if not g["pyshacl"].get("timeout") else None
             lower = ratio(val["cap"], fast["seconds"]) if g["pyshacl"].get("timeout") else None
-            w(f"| SHACL validation of 1M at least 10x faster than pySHACL, same report | "
+            w("| SHACL validation of 1M at least 10x faster than pySHACL, same report | "
               + (f"{fmt(sp, 1)}x (pyshacl-turbo on a pyoxigraph store; on the rdflib graph "
                  f"{fmt(ratio(g['pyshacl']['seconds'], g['turbo'].get('seconds')), 1)}x), same report: {same}" if sp
                  else f"pySHACL did not finish within the cap of {val['cap']:g} s: more than {fmt(lower, 1)}x") + " | "

@@ -77,7 +77,7 @@ def with_values(text: str, bindings: dict[str, tuple]) -> str:
 
 
 def query_set() -> dict[str, str]:
-    from partnergraph.queries import load_queries
+    from partnergraph.named_queries import load_queries
     out = {}
     for name, nq in load_queries(ROOT / "queries").items():
         out[name] = with_values(nq.text, nq.bindings({}))
@@ -329,7 +329,8 @@ def fixed_ontology() -> Path | None:
 
 def same_inferred(a: Path, b: Path) -> bool:
     import pyoxigraph
-    from partnergraph import iris
+
+    from partnergraph.rdf import iris
     graph = pyoxigraph.NamedNode(iris.DEFAULT_BASE + iris.INFERRED_GRAPH)
     sets = []
     for d in (a, b):
@@ -599,7 +600,7 @@ def throughput(srv: Server, texts: list[str], clients: int, count: int, cap: flo
 
 
 def machine() -> dict:
-    from importlib.metadata import version, PackageNotFoundError
+    from importlib.metadata import PackageNotFoundError, version
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                 if l.startswith("model name")), platform.processor())
     mem = next((int(l.split()[1]) * 1024 for l in Path("/proc/meminfo").read_text().splitlines()

@@ -40,7 +40,7 @@ def engine(name: str):
 
 
 def project(data_files: list[str], which: str) -> dict:
-    from partnergraph.validate import parse_graph, rdf_files, violations_from
+    from partnergraph.store.validation import parse_graph, rdf_files, violations_from
     started = time.perf_counter()
     combined = parse_graph(ROOT / "ontology/partnergraph.ttl")
     subject_files: dict = {}

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 import pyoxigraph
 
-from partnergraph.iris import slugify
+from partnergraph.rdf.iris import slugify
 
 BASE = "https://w3id.org/partnergraph/"
 ID = BASE + "id/"

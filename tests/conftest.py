@@ -40,8 +40,8 @@ def graph(tmp_path_factory):
         yield built
         built.close()
         return
+    from partnergraph.publishing.graph_store_push import publish, session_from_env
     from tests.external_stores import start_engine
-    from partnergraph.publish import publish, session_from_env
     engine = start_engine(BACKEND, tmp_path_factory.mktemp(BACKEND))
     local = PartnerGraph.build(data=["data"], validate=False)
     publish(local.store, engine.graph_store_url, session=session_from_env({**os.environ, **engine.env}))

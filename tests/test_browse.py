@@ -16,7 +16,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from partnergraph import browse
+from partnergraph.browse import facets
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = rdflib.Namespace("https://w3id.org/partnergraph/ontology#")
@@ -37,11 +37,11 @@ def data() -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def browser(graph) -> browse.Browser:
-    return browse.Browser(graph)
+def browser(graph) -> facets.Browser:
+    return facets.Browser(graph)
 
 
-def run(browser, kind: str, query: str = "", **kw) -> browse.Browse:
+def run(browser, kind: str, query: str = "", **kw) -> facets.Browse:
     args = [(k, v) for k, values in parse_qs(query).items() for v in values]
     return browser.browse(browser.defs.kind(kind), args, lang="en", path=f"/browse/{kind}",
                           all_items=True, **kw)
@@ -84,7 +84,7 @@ def project_years(data, project) -> set[str]:
 
 def test_project_facets_match_rdflib(data, browser):
     projects = instances(data, PG.Project)
-    counts = browse.counts_by_key(run(browser, "projects"))
+    counts = facets.counts_by_key(run(browser, "projects"))
     assert counts["sdg"] == tally({p: project_goals(data, p) for p in projects})
     assert counts["country"] == tally({p: project_countries(data, p) for p in projects})
     assert counts["year"] == tally({p: project_years(data, p) for p in projects})
@@ -99,14 +99,14 @@ def test_project_facets_match_rdflib(data, browser):
 
 def test_partnership_and_municipality_facets_match_rdflib(data, browser):
     partnerships = instances(data, PG.Partnership)
-    counts = browse.counts_by_key(run(browser, "partnerships"))
+    counts = facets.counts_by_key(run(browser, "partnerships"))
     countries = {p: {slug(c) for x in data.objects(p, PG.partner) for c in data.objects(x, PG.country)}
                  for p in partnerships}
     assert counts["country"] == tally(countries)
     assert counts["status"] == tally({p: {slug(s) for s in data.objects(p, PG.status)} for p in partnerships})
     assert counts["since"] == tally({p: {str(y)[:4] for y in data.objects(p, PG.startYear)} for p in partnerships})
     places = instances(data, PG.LocalGovernment) | instances(data, PG.Region)
-    counts = browse.counts_by_key(run(browser, "municipalities"))
+    counts = facets.counts_by_key(run(browser, "municipalities"))
     assert counts["country"] == tally({p: {slug(c) for c in data.objects(p, PG.country)} for p in places})
     networks = {p: {slug(m_org) for m in data.subjects(ORG.member, p) for m_org in data.objects(m, ORG.organization)}
                 for p in places}
@@ -123,10 +123,10 @@ def test_and_across_facets_or_within(data, browser):
     # repeating the parameter means the same as a comma
     assert {i.iri for i in run(browser, "projects", "sdg=4&sdg=8").items} == {i.iri for i in either.items}
     # a facet's own counts ignore its own choice (so that more values can be added) ...
-    assert browse.counts_by_key(either)["sdg"] == browse.counts_by_key(run(browser, "projects"))["sdg"]
+    assert facets.counts_by_key(either)["sdg"] == facets.counts_by_key(run(browser, "projects"))["sdg"]
     # ... and follow the other facets' choices
     in_kosovo = [p for p in projects if "kosovo" in project_countries(data, p)]
-    assert browse.counts_by_key(run(browser, "projects", "country=kosovo"))["sdg"] == \
+    assert facets.counts_by_key(run(browser, "projects", "country=kosovo"))["sdg"] == \
         tally({p: project_goals(data, p) for p in in_kosovo})
 
 
@@ -141,7 +141,7 @@ def test_answers_from_the_documents(browser):
     """Facts the documents state plainly (README of the seeds, and the texts), written before running."""
     # partner countries: Kosovo, Ukraine, South Africa, Vietnam (000); Namibia, Botswana (003);
     # Ukraine and Lithuania, Georgia (Tbilisi), Indonesia, China (004); and Sweden, home of every partnership
-    countries = set(browse.counts_by_key(run(browser, "partnerships"))["country"])
+    countries = set(facets.counts_by_key(run(browser, "partnerships"))["country"])
     assert countries == {"sweden", "kosovo", "ukraine", "south-africa", "vietnam", "namibia", "botswana",
                          "lithuania", "georgia", "indonesia", "china"}
     # 003: Vänersborg partners with Omaruru since 2001 and with Chobe District Council since 2012
@@ -155,15 +155,15 @@ def test_answers_from_the_documents(browser):
 
 
 def test_bad_requests_say_what_is_wrong(browser):
-    with pytest.raises(browse.BrowseError, match="'colour' is not a facet of projects"):
+    with pytest.raises(facets.BrowseError, match="'colour' is not a facet of projects"):
         run(browser, "projects", "colour=red")
-    with pytest.raises(browse.BrowseError, match="country='atlantis' is not a value"):
+    with pytest.raises(facets.BrowseError, match="country='atlantis' is not a value"):
         run(browser, "projects", "country=atlantis")
-    with pytest.raises(browse.BrowseError, match="a year is a number"):
+    with pytest.raises(facets.BrowseError, match="a year is a number"):
         run(browser, "projects", "year=soon")
-    with pytest.raises(browse.BrowseError, match="no browsable kind"):
+    with pytest.raises(facets.BrowseError, match="no browsable kind"):
         browser.defs.kind("spaceships")
-    with pytest.raises(browse.BrowseError, match="_sort"):
+    with pytest.raises(facets.BrowseError, match="_sort"):
         run(browser, "projects", "_sort=colour")
 
 
@@ -171,7 +171,7 @@ def test_definitions_are_checked(tmp_path):
     bad = tmp_path / "browse.toml"
     bad.write_text('[kinds.x]\nclasses = ["pg:Project"]\nfacets = ["nope"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="undefined facet 'nope'"):
-        browse.load(bad)
+        facets.load(bad)
 
 
 def test_toggle_urls_add_and_remove(browser):
@@ -227,7 +227,7 @@ def test_browse_page_json_and_csv_agree(client, browser, lang):
     found = parse(html)
     expected = run(browser, "projects", query)
     assert found.total == expected.total and sorted(found.rows) == sorted(i.iri for i in expected.items)
-    assert found.facets == browse.counts_by_key(expected)
+    assert found.facets == facets.counts_by_key(expected)
     assert ("Visa som SPARQL" if lang == "sv" else "Show as SPARQL") in html
     data = json.loads(client.get(f"/browse/projects.json?{query}").get_data(as_text=True))
     assert {i["iri"] for i in data["items"]} == {i.iri for i in expected.items}
@@ -268,7 +268,7 @@ def test_bad_browse_urls_get_the_error_shape(client):
 
 
 def test_static_export_maps_browse_urls():
-    from partnergraph.export import target_for
+    from partnergraph.static_site.export import target_for
     chosen = target_for("/browse/projects?sdg=4", "en")
     assert chosen.note == "browse" and chosen.out == "browse/choices/index.html"
     assert target_for("/class/Project?_sort=-label", "sv").out == "sv/browse/choices/index.html"
@@ -301,7 +301,7 @@ def test_three_facets_combine_with_counts_from_rdflib(data, browser):
                                if name != skip)
     expected = {str(p) for p in projects if both(p, None)}
     assert expected and {i.iri for i in result.items} == expected and result.total == len(expected)
-    counts = browse.counts_by_key(result)
+    counts = facets.counts_by_key(result)
     # each facet counted over the items the other two select; status over all three
     assert counts["sdg"] == tally({p: goals[p] for p in projects if both(p, "sdg")})
     assert counts["country"] == tally({p: countries[p] for p in projects if both(p, "country")})
@@ -320,7 +320,7 @@ def test_two_facets_of_partnerships_and_a_sorted_page(data, browser):
     result = run(browser, "partnerships", f"status={status}&country={country}")
     expected = {str(p) for p in partnerships if status in statuses[p] and country in countries[p]}
     assert expected and {i.iri for i in result.items} == expected
-    assert browse.counts_by_key(result)["country"] == tally({p: countries[p] for p in partnerships
+    assert facets.counts_by_key(result)["country"] == tally({p: countries[p] for p in partnerships
                                                              if status in statuses[p]})
     # sorted by a column and paged: page 2 of size 3 continues page 1, in the column's order
     whole = run(browser, "partnerships", "_sort=since")
@@ -346,15 +346,15 @@ class Gate:
 
 def test_a_state_waits_for_the_index_or_says_it_is_being_built(graph):
     gate = Gate(graph)
-    slow = browse.Browser(gate, wait=0.0)
+    slow = facets.Browser(gate, wait=0.0)
     kind = slow.defs.kind("networks")
-    with pytest.raises(browse.BrowseError, match="being built") as refused:
+    with pytest.raises(facets.BrowseError, match="being built") as refused:
         slow.browse(kind, [], lang="en", path="/browse/networks")
     assert refused.value.status == 503 and refused.value.headers["Retry-After"]
     gate.open.set()
     slow.wait = 60.0
     result = slow.browse(kind, [], lang="en", path="/browse/networks")
-    assert result.total == len(browse.Browser(graph).browse(kind, [], lang="en", path="/x", all_items=True).items)
+    assert result.total == len(facets.Browser(graph).browse(kind, [], lang="en", path="/x", all_items=True).items)
 
 
 class FailingFacet:
@@ -371,15 +371,15 @@ class FailingFacet:
 
 
 def test_a_facet_whose_query_fails_is_unavailable_and_the_rest_still_right(graph, browser):
-    flaky = browse.Browser(FailingFacet(graph, "pg:status"))
+    flaky = facets.Browser(FailingFacet(graph, "pg:status"))
     result = flaky.browse(flaky.defs.kind("projects"), [("sdg", "4")], lang="en", path="/browse/projects",
                           all_items=True)
     status = next(f for f in result.facets if f.name == "status")
     assert status.error == "the query passed its time limit" and not status.values
     expected = run(browser, "projects", "sdg=4")
     assert {i.iri for i in result.items} == {i.iri for i in expected.items}
-    assert {k: v for k, v in browse.counts_by_key(result).items() if k != "status"} == \
-        {k: v for k, v in browse.counts_by_key(expected).items() if k != "status"}
-    with pytest.raises(browse.BrowseError, match="unavailable") as refused:
+    assert {k: v for k, v in facets.counts_by_key(result).items() if k != "status"} == \
+        {k: v for k, v in facets.counts_by_key(expected).items() if k != "status"}
+    with pytest.raises(facets.BrowseError, match="unavailable") as refused:
         flaky.browse(flaky.defs.kind("projects"), [("status", "status-active")], lang="en", path="/browse/projects")
     assert refused.value.status == 503

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from partnergraph import browse
+from partnergraph.browse import facets
 from tests.selenium_chrome import chrome as start_chrome
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -34,6 +34,7 @@ def nojs():
 @pytest.fixture(scope="module")
 def server(graph):
     from conftest import LiveServer
+
     from partnergraph.web.app import create_app
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     live = LiveServer(application)
@@ -111,11 +112,11 @@ def check_facets_by_clicking(chrome, server, graph, lang, device):
     click_value(chrome, "country", "kosovo")
     query = parse_qs(urlsplit(chrome.current_url).query)
     assert query["sdg"] == ["4"] and query["country"] == ["kosovo"]
-    expected = browse.Browser(graph).browse(browse.load().kind("projects"), [("sdg", "4"), ("country", "kosovo")],
+    expected = facets.Browser(graph).browse(facets.load().kind("projects"), [("sdg", "4"), ("country", "kosovo")],
                                             lang=lang, path="/browse/projects", all_items=True)
     total = int(chrome.find_element(By.CSS_SELECTOR, "[data-total]").get_attribute("data-total"))
     rows = chrome.find_elements(By.CSS_SELECTOR, "table.browse-table tbody tr")
-    assert total == expected.total and len(rows) == min(total, browse.PAGE_SIZE) and total > 0
+    assert total == expected.total and len(rows) == min(total, facets.PAGE_SIZE) and total > 0
     assert {r.get_attribute("data-iri") for r in rows} == {i.iri for i in expected.items}
     # the table is usable: its first link is on screen (scrolled into view) and leads to the project
     first = rows[0].find_element(By.CSS_SELECTOR, "td a")

@@ -29,6 +29,7 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def server(graph):
     from conftest import LiveServer
+
     from partnergraph.web.app import create_app
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     live = LiveServer(application)

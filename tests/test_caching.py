@@ -1,5 +1,5 @@
 """HTTP caching (ETag, 304, Cache-Control, Vary) and the result cache, through the Flask test
-client and on the pure core (partnergraph.cache)."""
+client and on the pure core (partnergraph.sparql.cache)."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from partnergraph.cache import ResultCache, none_match, parse_if_none_match, validator, weak
+from partnergraph.sparql.cache import ResultCache, none_match, parse_if_none_match, validator, weak
 from partnergraph.sparql.executor import QueryOutcome
 
 PG = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>\n"
@@ -244,6 +244,7 @@ def test_errors_admin_and_health_are_never_stored(own_client):
 
 def test_a_cookie_or_a_nonce_keeps_an_answer_out_of_shared_caches(own_graph):
     from flask import g
+
     from partnergraph.web.app import create_app
     app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, "TESTING": True}, graph=own_graph)
 

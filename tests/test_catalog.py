@@ -12,9 +12,11 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
-from partnergraph import catalog, export, settings
-from partnergraph.alignment import EXPORTS
-from partnergraph.dataset import DUMP_FORMATS
+from partnergraph import settings
+from partnergraph.publishing import catalog
+from partnergraph.publishing.alignment import EXPORTS
+from partnergraph.publishing.dataset import DUMP_FORMATS
+from partnergraph.static_site import export
 from tests.conftest import ROOT, SHARED, LiveServer
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -240,7 +242,7 @@ def test_services_follow_the_routes(server, served, graph):
 
 def test_services_are_described_exactly_when_present(graph):
     """Pure: the same build with and without the routes of the fragments and reconciliation services."""
-    from partnergraph.dataset import Dumps
+    from partnergraph.publishing.dataset import Dumps
     config = settings.resolve({})
     dumps = Dumps(graph, config["BASE_IRI"])
     site = "https://data.example.org/"
@@ -299,7 +301,7 @@ def test_temporal_coverage_and_dates(served):
     assert g.value(period, DCAT.startDate) == rdflib.Literal("1990", datatype=XSD.gYear)
     assert g.value(period, DCAT.endDate) == rdflib.Literal("2022", datatype=XSD.gYear)
     stamps = [p.stat().st_mtime for p in (ROOT / "data").rglob("*.ttl")]
-    day = lambda t: dt.datetime.fromtimestamp(t, dt.timezone.utc).date().isoformat()  # noqa: E731
+    day = lambda t: dt.datetime.fromtimestamp(t, dt.UTC).date().isoformat()  # noqa: E731
     assert g.value(DATASET, DCTERMS.issued) == rdflib.Literal(day(min(stamps)), datatype=XSD.date)
     assert g.value(DATASET, DCTERMS.modified) == rdflib.Literal(day(max(stamps)), datatype=XSD.date)
 

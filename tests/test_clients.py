@@ -155,7 +155,7 @@ def test_queries_listing_as_json(client, graph):
 
 def test_open_url_runs_the_servers_named_queries(live_server, graph):
     import partnergraph
-    from partnergraph.queries import ParameterError, UnknownQuery
+    from partnergraph.named_queries import ParameterError, UnknownQuery
     remote = partnergraph.open(live_server.url + "/sparql")
     assert set(remote.queries) == set(graph.queries)
     def terms(result):  # blank nodes have each store's own labels

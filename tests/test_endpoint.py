@@ -33,7 +33,7 @@ def partnership_count(graph) -> int:
 # -- stock clients ---------------------------------------------------------------------------
 
 def test_sparqlwrapper_select_ask_construct(live_server, graph):
-    from SPARQLWrapper import JSON, XML, SPARQLWrapper, TURTLE
+    from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
     client = SPARQLWrapper(live_server.url + "/sparql")
     client.setQuery(SELECT)
     client.setReturnFormat(JSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph import iris
+from partnergraph.rdf import iris
 from partnergraph.sparql.errors import explain
 
 PG_LINE = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>"

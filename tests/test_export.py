@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 import rdflib
 
-from partnergraph import export
+from partnergraph.static_site import export
 
 BASE = "https://w3id.org/partnergraph/"
 DATA_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
@@ -150,7 +150,7 @@ def test_every_resource_has_pages_in_both_languages_and_data_in_every_format(cra
         rest = iri[len(BASE + "id/"):]
         for page in (f"{served}page/{rest}/index.html", f"{served}sv/page/{rest}/index.html"):
             assert page in bodies, f"{iri}: no page {page}"
-        assert 'lang="sv"'.encode() in bodies[f"{served}sv/page/{rest}/index.html"][:200]
+        assert b'lang="sv"' in bodies[f"{served}sv/page/{rest}/index.html"][:200]
         for ext, rdflib_format in DATA_FORMATS.items():
             url = f"{served}data/{rest}.{ext}"
             assert url in bodies, f"{iri}: no {ext} data linked"

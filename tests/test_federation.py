@@ -17,6 +17,7 @@ pytestmark = pytest.mark.server
 def remote(tmp_path_factory):
     """A second SPARQL endpoint on loopback holding one triple."""
     import pyoxigraph
+
     from partnergraph.store.embedded import EmbeddedStore, LoadItem
     from partnergraph.web.app import create_app
     directory = tmp_path_factory.mktemp("remote")

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode
 
-from partnergraph import fragments
+from partnergraph.publishing import fragments
 from tests.conftest import BASE
 
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")

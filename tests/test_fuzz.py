@@ -15,10 +15,11 @@ from collections import Counter
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.test_endpoint import ASK, SELECT, Listener, partnership_count
 from partnergraph.sparql.guard import MAX_NESTING
+from tests.test_endpoint import ASK, SELECT, Listener, partnership_count
 
 pytestmark = pytest.mark.server
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph import maps
-from partnergraph.maps import Link, Place
+from partnergraph.drawing import maps
+from partnergraph.drawing.maps import Link, Place
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,7 +134,7 @@ def test_outlines_never_jump_across_the_world(outlines):
 
 def test_without_outlines_points_and_lines_remain(caplog, tmp_path):
     maps._load_outlines.cache_clear()
-    with caplog.at_level(logging.WARNING, logger="partnergraph.maps"):
+    with caplog.at_level(logging.WARNING, logger="partnergraph.drawing.maps"):
         root = parse(maps.world_map(PLACES, [Link(PLACES[0].iri, PLACES[3].iri)], title="t", description="d",
                                     element_id="m", outlines=tmp_path / "missing.json"))
     assert "make map-data" in caplog.text

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from partnergraph import iris
+from partnergraph.rdf import iris
 from partnergraph.store.embedded import EmbeddedStore, load_plan
 from partnergraph.store.rules import RDF_TYPE, Change, Input, Rule, rule_inputs
 

@@ -16,7 +16,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from partnergraph.describe import XSD, format_literal, format_number
+from partnergraph.resources.describe import XSD, format_literal, format_number
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/partnergraph/"
@@ -120,7 +120,7 @@ def test_numbers():
 
 
 def test_describe_groups_and_labels(graph):
-    from partnergraph.describe import describe
+    from partnergraph.resources.describe import describe
     d = describe(graph, BASE + "id/project/sekos-2", "sv")
     assert d.label == "SEKOS 2, socialt entreprenörskap"
     keys = [g.key for g in d.groups]
@@ -133,7 +133,7 @@ def test_describe_groups_and_labels(graph):
 
 
 def test_partnership_timeline(graph):
-    from partnergraph.describe import describe
+    from partnergraph.resources.describe import describe
     d = describe(graph, BASE + "id/partnership/vaxjo-vushtrri", "en")
     dated = [e for e in d.timeline if e.start or e.end]
     undated = [e for e in d.timeline if not (e.start or e.end)]

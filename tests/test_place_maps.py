@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from partnergraph import placemap
+from partnergraph.drawing import place_maps
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -95,4 +95,4 @@ def test_a_resource_without_places_has_no_map(client):
 @pytest.mark.parametrize("wkt, point", [("POINT(14.8 56.9)", (14.8, 56.9)), (" point ( -1 2 ) ", (-1.0, 2.0)),
                                         ("POINT(200 1)", None), ("LINESTRING(1 2, 3 4)", None)])
 def test_parse_point(wkt, point):
-    assert placemap.parse_point(wkt) == point
+    assert place_maps.parse_point(wkt) == point

@@ -1,7 +1,6 @@
 """A reload swaps in a whole worker pool, and a reload asked for during another says so."""
 from __future__ import annotations
 
-
 import pytest
 
 from partnergraph.graph import PartnerGraph, validate_and_build
@@ -31,8 +30,8 @@ def test_reload_returns_with_every_worker_and_the_reserve_started(store_dir):
 
 
 def test_a_reload_during_a_reload_is_logged_as_not_started(store_dir, capsys):
-    from partnergraph.web.admin import reload_data
     from partnergraph.web.app import create_app
+    from partnergraph.web.views.admin import reload_data
     app = create_app({"STORE": str(store_dir), "WORKERS": 1, "ACCESS_LOG": False})
     graph = app.extensions["partnergraph"]
     try:

@@ -67,9 +67,10 @@ TESTS = load_tests()
 @pytest.fixture(scope="module")
 def protocol_server(tmp_path_factory):
     """A store with data1..3.nt as the named graphs the suite expects, served for real."""
+    import pyoxigraph
+
     from partnergraph.store.embedded import EmbeddedStore, LoadItem
     from partnergraph.web.app import create_app
-    import pyoxigraph
     directory = tmp_path_factory.mktemp("w3c-store")
     store = EmbeddedStore(directory / "store")
     for n in (1, 2, 3):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.queries import ParameterError
+from partnergraph.named_queries import ParameterError
 
 ID = "https://w3id.org/partnergraph/id/"
 SDG = "http://metadata.un.org/sdg/"
@@ -58,7 +58,8 @@ DOC000_PROJECTS = {
 
 def _query_names():
     from pathlib import Path
-    from partnergraph.queries import load_queries
+
+    from partnergraph.named_queries import load_queries
     return sorted(load_queries(Path(__file__).resolve().parent.parent / "queries"))
 
 

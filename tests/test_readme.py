@@ -100,6 +100,7 @@ def test_example_runs(block, workspace, server):
 @pytest.mark.parametrize("block", [b for b in TO_RUN if b.lang == "sparql"], ids=lambda b: f"sparql-line-{b.line}")
 def test_sparql_example(block, server):
     from rdflib.plugins.sparql import prepareQuery
+
     from partnergraph.sparql.guard import QueryRefused, check
     prepareQuery(block.text)   # parses, and every prefix is declared
     graph = server.app.extensions["partnergraph"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph import reconcile
+from partnergraph.names import matcher
 from tests.conftest import BASE, W3C
 
 SCHEMAS = W3C / "reconciliation-0.2"
@@ -25,12 +25,12 @@ PG = BASE + "ontology#"
     ("Łódź", "lodz"), ("Ærø", "aero"), ("  Region   Kronoberg ", "region kronoberg"),
 ])
 def test_names_that_fold_to_one_key(a, b):
-    assert reconcile.key(a) == reconcile.key(b)
+    assert matcher.key(a) == matcher.key(b)
 
 
 @pytest.mark.parametrize("a, b", [("Lund", "Lunds"), ("Ale", "Alvesta"), ("Växjö", "Växjö Energi")])
 def test_names_that_stay_apart(a, b):
-    assert reconcile.key(a) != reconcile.key(b)
+    assert matcher.key(a) != matcher.key(b)
 
 
 @pytest.mark.parametrize("name, core", [
@@ -39,23 +39,23 @@ def test_names_that_stay_apart(a, b):
     ("Region Kronoberg", "kronoberg"), ("Komuna Vushtrri", "vushtrri"), ("JB Marks Local Municipality", "jb marks"),
 ])
 def test_designators_left_out(name, core):
-    assert core in reconcile.core_keys(name)
+    assert core in matcher.core_keys(name)
 
 
 def test_no_designator_no_core():
-    assert reconcile.core_keys("Växjö") == set()
-    assert reconcile.core_keys("Kommun") == set()
+    assert matcher.core_keys("Växjö") == set()
+    assert matcher.core_keys("Kommun") == set()
 
 
 def test_matcher_needs_a_clear_winner():
-    matcher = reconcile.Matcher()
-    matcher.add("a", "Lund")
-    matcher.add("b", "Lund")
-    matcher.add("c", "Ale")
-    assert [c.match for c in matcher.candidates("Lund")] == [False, False]
-    assert matcher.clear_match("ale") == "c"
-    assert matcher.clear_match("Alle") is None          # fuzzy: a candidate, never a match
-    assert matcher.candidates("Alle")[0].iri == "c"
+    names = matcher.Matcher()
+    names.add("a", "Lund")
+    names.add("b", "Lund")
+    names.add("c", "Ale")
+    assert [c.match for c in names.candidates("Lund")] == [False, False]
+    assert names.clear_match("ale") == "c"
+    assert names.clear_match("Alle") is None          # fuzzy: a candidate, never a match
+    assert names.candidates("Alle")[0].iri == "c"
 
 
 # -- matching quality on names as people write them ------------------------------------------------
@@ -111,7 +111,7 @@ def quality(index) -> dict:
 
 @pytest.fixture(scope="module")
 def index(graph):
-    from partnergraph.reconciliation import Index
+    from partnergraph.names.reconciliation import Index
     return Index.build(graph)
 
 
@@ -126,6 +126,7 @@ def test_matching_quality_on_names_from_the_documents(index):
 
 def test_the_sheet_import_reads_names_with_the_same_matcher(graph):
     import rdflib
+
     from partnergraph.sheets.convert import Index as SheetIndex
     from partnergraph.sheets.schema import Schema
     data = rdflib.Graph()

@@ -141,7 +141,7 @@ def forward_label(prop: str, lang: str, ontology: rdflib.Graph) -> str | None:
     for label in ontology.objects(rdflib.URIRef(prop), RDFS.label):
         if label.language == lang:
             return str(label)
-    standard = json.loads((ROOT / "src" / "partnergraph" / "labels.json").read_text(encoding="utf-8")).get(prop)
+    standard = json.loads((ROOT / "src" / "partnergraph" / "resources" / "labels.json").read_text(encoding="utf-8")).get(prop)
     return standard.get(lang) if standard else None
 
 
@@ -389,7 +389,7 @@ def test_citation_parses_as_bibtex_and_csl_json(pages, name, lang):
 
 
 def test_citation_in_the_data_matches_the_page(graph, pages):
-    from partnergraph.describe import resource_graph
+    from partnergraph.resources.describe import resource_graph
     iri = PAGES["municipality"][1]
     g = rdflib.Graph().parse(data=resource_graph(graph, iri, "turtle"), format="turtle")
     cited = {c.language: str(c) for c in g.objects(rdflib.URIRef(iri), DCTERMS.bibliographicCitation)}
@@ -411,12 +411,12 @@ def test_citation_in_the_data_matches_the_page(graph, pages):
     ("https://example.org/Q1", None),
 ])
 def test_external_identifiers_are_named_by_register(iri, expected):
-    from partnergraph.describe import external_identifier
+    from partnergraph.resources.describe import external_identifier
     assert external_identifier(iri) == expected
 
 
 def test_a_standard_property_without_an_inverse_label_is_not_read_forwards():
-    from partnergraph.describe import Labels, inverse_label
+    from partnergraph.resources.describe import Labels, inverse_label
     for lang, expected in (("en", "is “see also” of"), ("sv", "är ”se även” för")):
         label = inverse_label("http://www.w3.org/2000/01/rdf-schema#seeAlso", {}, Labels(lang))
         assert label == expected
@@ -424,7 +424,8 @@ def test_a_standard_property_without_an_inverse_label_is_not_read_forwards():
 
 def test_bibtex_escapes_what_latex_reads():
     import bibtexparser
-    from partnergraph.citation import citation
+
+    from partnergraph.resources.citation import citation
     cite = citation(BASE + "id/project/x", {"en": "50% of {all} costs & fees_#1 ~ \\"}, date(2026, 1, 2))
     library = bibtexparser.parse_string(cite.bibtex("en"))
     assert not library.failed_blocks

@@ -5,7 +5,6 @@ tests/artifacts/screenshots/ (gitignored) for people to look at."""
 from __future__ import annotations
 
 import pytest
-
 from test_browser import chromium, dump_dom, screenshot, server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.search import SearchIndex, fold, snippet
+from partnergraph.names.search import SearchIndex, fold, snippet
 
 HTML = {"Accept": "text/html"}
 BASE = "https://w3id.org/partnergraph/id/"

@@ -23,7 +23,7 @@ from partnergraph.sheets import context, describe_text, export_rows, import_shee
 from partnergraph.sheets.convert import CellError, parse_date, parse_sdg
 from partnergraph.sheets.mapping import load_mapping
 from partnergraph.sheets.tables import read_sheet
-from partnergraph.validate import validate_paths
+from partnergraph.store.validation import validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "sheets"
@@ -55,7 +55,7 @@ def load(data: Path) -> rdflib.Graph:
     return graph
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shipped_context(kind: str):
     """The template context over the shipped data, read once per kind: no test changes it."""
     return context(kind, ROOT / "data", ONTOLOGY)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from partnergraph.cli import main
-from partnergraph.validate import Report, ValidationSetupError, Violation, choose_engine, validate_paths
+from partnergraph.store.validation import Report, ValidationSetupError, Violation, choose_engine, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.ttl"))
@@ -179,7 +179,7 @@ def fixture_reports(tmp_path_factory):
     return reports
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shipped(engine: str) -> Report:
     """The shipped data's report from one engine, computed once for the tests that read it."""
     return validate_paths(["data"], engine=engine)

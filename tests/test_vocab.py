@@ -78,6 +78,7 @@ def test_goal_page_lists_targets_indicators_partnerships_and_municipalities():
 def test_alignment_exports(client):
     import csv
     import io
+
     import rdflib
     response = client.get("/alignment/project-sdg.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -54,7 +54,7 @@ def installed(tmp_path_factory):
 def test_the_wheel_carries_the_graph(installed):
     bin_dir, empty = installed
     listing = run([str(bin_dir / "python"), "-c", textwrap.dedent("""
-        import json, pathlib, partnergraph.sources as s
+        import json, pathlib, partnergraph.rdf.sources as s
         root = s.packaged_root()
         print(json.dumps({"root": str(root), "files": sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())}))
     """)], cwd=empty)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from partnergraph import resultviews
-from partnergraph.completion import CompletionIndex, fold
-from partnergraph.shortlinks import ShortLinkError, ShortLinks, link_id
+from partnergraph.drawing import result_views
 from partnergraph.sparql.errors import explain, undeclared_prefix
+from partnergraph.workbench.completion import CompletionIndex, fold
+from partnergraph.workbench.short_links import ShortLinkError, ShortLinks, link_id
 
 PG = "https://w3id.org/partnergraph/ontology#"
 ID = "https://w3id.org/partnergraph/id/"
@@ -86,10 +86,10 @@ SELECT ?place ?wkt WHERE { VALUES (?place ?wkt) {
 
 
 def test_default_view_comment():
-    assert resultviews.default_view(COUNTS) == "BarChart"
-    assert resultviews.default_view("# defaultview: linechart\nSELECT") == "LineChart"
-    assert resultviews.default_view("SELECT * WHERE { ?s ?p ?o }") == "Table"
-    assert resultviews.default_view("#defaultView:Nonsense\nSELECT") == "Table"
+    assert result_views.default_view(COUNTS) == "BarChart"
+    assert result_views.default_view("# defaultview: linechart\nSELECT") == "LineChart"
+    assert result_views.default_view("SELECT * WHERE { ?s ?p ?o }") == "Table"
+    assert result_views.default_view("#defaultView:Nonsense\nSELECT") == "Table"
 
 
 def lit(value, datatype=None):
@@ -105,18 +105,18 @@ def test_views_from_rows():
             {"x": {"type": "uri", "value": ID + "project/b"}, "xLabel": lit("B"), "start": lit("2020", "gYear"),
              "end": lit("2020-12-31", "date"), "n": lit("5", "integer")}]
     variables = ["x", "xLabel", "start", "end", "n"]
-    bars = resultviews.build("BarChart", variables, rows)
+    bars = result_views.build("BarChart", variables, rows)
     assert [(b.label, b.value) for b in bars.items] == [("A", 3), ("B", 5)]
-    spans = resultviews.build("Timeline", variables, rows).items
+    spans = result_views.build("Timeline", variables, rows).items
     assert [(s.label, s.start, round(s.end, 2)) for s in spans] == [("A", 2019, 2021.5), ("B", 2020, 2021.0)]
-    line = resultviews.build("LineChart", variables, rows)
+    line = result_views.build("LineChart", variables, rows)
     assert line.x_label == "start" and line.y_label == "n"
-    with pytest.raises(resultviews.ViewError, match="two columns of IRIs"):
-        resultviews.build("Graph", variables, rows)
-    with pytest.raises(resultviews.ViewError, match="WKT"):
-        resultviews.build("Map", variables, rows)
-    assert resultviews.point(lit("POINT(14.8 56.9)")) == (14.8, 56.9)
-    assert resultviews.point(lit("POINT(200 56.9)")) is None
+    with pytest.raises(result_views.ViewError, match="two columns of IRIs"):
+        result_views.build("Graph", variables, rows)
+    with pytest.raises(result_views.ViewError, match="WKT"):
+        result_views.build("Map", variables, rows)
+    assert result_views.point(lit("POINT(14.8 56.9)")) == (14.8, 56.9)
+    assert result_views.point(lit("POINT(200 56.9)")) is None
 
 
 def svg_root(body: bytes) -> ET.Element:
@@ -162,7 +162,7 @@ def test_view_errors_are_explained(client):
 def test_page_tabs_and_embed(client):
     page = client.get("/sparql", query_string={"query": COUNTS}, headers=HTML).get_data(as_text=True)
     assert 'class="result-view" data-view="BarChart"' in page and 'class="bar"' in page
-    for view in resultviews.VIEWS:
+    for view in result_views.VIEWS:
         assert f'data-view="{view}"' in page
     assert "format=svg" in page and "&lt;img src=" in page
 
@@ -315,7 +315,7 @@ def test_svg_is_in_the_format_table():
     from partnergraph.sparql import formats
     assert formats.by_name("svg").media_type == "image/svg+xml"
     assert formats.negotiate("image/svg+xml", "results") is None
-    assert json.loads(json.dumps(resultviews.VIEWS))[0] == "Table"
+    assert json.loads(json.dumps(result_views.VIEWS))[0] == "Table"
 
 
 def test_the_page_is_a_plain_form_without_the_bundle(graph, tmp_path):

@@ -22,7 +22,7 @@ def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", quer
 
     # start-up: `import partnergraph` stays light
     from .graph import PartnerGraph, is_store_dir, is_url
-    from .rdffiles import ValidationSetupError
+    from .rdf.files import ValidationSetupError
 
     if path_or_url is None:
         kwargs = dict(data=["data"], validate=validate, vocab=vocab)

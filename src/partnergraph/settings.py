@@ -5,8 +5,9 @@ Environment variables use the prefix PARTNERGRAPH_ (PARTNERGRAPH_QUERY_TIMEOUT=1
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

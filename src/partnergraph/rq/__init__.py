@@ -1,13 +1,13 @@
 """The SPARQL the views and the core functions run, as .rq files (queries are data, not strings in code)."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The text of rq/{name}.rq."""
     return (HERE / f"{name}.rq").read_text(encoding="utf-8")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import rdflib
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
-from .. import iris, reconcile
+from ..names import matcher
+from ..rdf import iris
 from .mapping import SEPARATOR, Column
 from .schema import PG, Schema, compact
 
@@ -25,7 +26,7 @@ class CellError(ValueError):
 
 def normalise(text: str) -> str:
     """For comparing names: the one matcher's key (case, diacritics, dashes and spacing ignored)."""
-    return reconcile.key(text)
+    return matcher.key(text)
 
 
 def split_values(text: str, column: Column) -> list[str]:
@@ -43,7 +44,7 @@ class Index:
         self.schema = schema
         self.base = base
         self.types: dict[URIRef, set[URIRef]] = defaultdict(set)
-        self.matcher = reconcile.Matcher()
+        self.matcher = matcher.Matcher()
         self.display: dict[URIRef, dict[str, str]] = defaultdict(dict)
         self._closure: dict[URIRef, set[URIRef]] = {}
         for subject, cls in graph.subject_objects(RDF.type):

@@ -21,8 +21,8 @@ from pathlib import Path
 import rdflib
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Literal, URIRef
 
-from .. import iris
-from ..validate import ValidationSetupError, check_syntax, parse_graph, rdf_files, validate_paths
+from ..rdf import iris
+from ..store.validation import ValidationSetupError, check_syntax, parse_graph, rdf_files, validate_paths
 from .mapping import Mapping, MappingError, load_mapping, plain_rule
 from .planner import Planner, Problem, RowPlan, Statement, shorten
 from .schema import PG, Schema, compact
@@ -164,7 +164,7 @@ class DataFiles:
     graphs: dict[Path, rdflib.Graph]
 
     @classmethod
-    def load(cls, data_dir: Path | str) -> "DataFiles":
+    def load(cls, data_dir: Path | str) -> DataFiles:
         root = Path(data_dir)
         if not root.is_dir():
             raise ImportSetupError(f"{root}: no such data directory")

@@ -4,15 +4,27 @@ problems that stop it, located at its row and column."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from .. import iris
-from .convert import (CellError, Index, parse_choice, parse_code, parse_concept, parse_date, parse_id,
-                      parse_integer, parse_language, parse_sdg, parse_year, split_values)
+from ..rdf import iris
+from .convert import (
+    CellError,
+    Index,
+    parse_choice,
+    parse_code,
+    parse_concept,
+    parse_date,
+    parse_id,
+    parse_integer,
+    parse_language,
+    parse_sdg,
+    parse_year,
+    split_values,
+)
 from .mapping import Column, Mapping, MappingError, kinds, load_mapping
 from .schema import Schema, expand
 from .tables import Sheet

@@ -13,7 +13,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import SH
 
-from .. import iris
+from ..rdf import iris
 
 PG = rdflib.Namespace(iris.ONTOLOGY_NS)
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gMonthDay, XSD.gYear)
@@ -76,7 +76,7 @@ class Schema:
         self.data = data
 
     @classmethod
-    def from_dirs(cls, ontology_dir: Path | str, data: rdflib.Graph) -> "Schema":
+    def from_dirs(cls, ontology_dir: Path | str, data: rdflib.Graph) -> Schema:
         ontology_dir = Path(ontology_dir)
         return cls(load_graph(ontology_dir / "partnergraph.ttl"), load_graph(ontology_dir / "shapes.ttl"), data)
 

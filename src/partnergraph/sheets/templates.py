@@ -9,7 +9,7 @@ from pathlib import Path
 import rdflib
 from rdflib import Literal, URIRef
 
-from .. import iris
+from ..rdf import iris
 from .convert import CellError, Index, parse_concept
 from .importer import DataFiles, ImportSetupError
 from .mapping import SEPARATOR, Column, Mapping, MappingError, load_mapping, plain_rule

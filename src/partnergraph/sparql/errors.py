@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import iris
+from ..rdf import iris
 from .tokens import located_tokens
 
 _POSITION = re.compile(r"at (\d+):(\d+)")

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pyoxigraph
 
-from .. import iris
+from ..rdf import iris
 from ..store.embedded import EmbeddedStore, StoreUnavailable
 from . import formats
 from .errors import explain

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import iris, queryparse
+from ..rdf import iris, sparql_parser
 from .errors import explain, line_column
 from .tokens import located_tokens, tokens
 
@@ -139,7 +139,7 @@ def require_query(text: str) -> None:
     if text in _PARSED:
         return
     try:
-        queryparse.parse_query(text)
+        sparql_parser.parse_query(text)
         if len(_PARSED) >= 1024:  # the pages' own queries recur; a bounded memory of them
             _PARSED.clear()
         _PARSED.add(text)

@@ -245,7 +245,7 @@ def _listing_url(endpoint: str) -> str | None:
     return stem[: -len("/sparql")] + "/queries" if stem.endswith("/sparql") else None
 
 
-def named_queries(runner: "RemoteRunner") -> list[dict]:
+def named_queries(runner: RemoteRunner) -> list[dict]:
     """The named queries a partnergraph server lists at /queries (JSON: name, title, text,
     parameters, url); [] when the endpoint is not a partnergraph server (any other SPARQL store)."""
     url = _listing_url(runner.endpoint)
@@ -259,7 +259,7 @@ def named_queries(runner: "RemoteRunner") -> list[dict]:
     return listing if isinstance(listing, list) else []
 
 
-def run_named(runner: "RemoteRunner", url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
+def run_named(runner: RemoteRunner, url: str, params: dict, timeout: float | None = None) -> QueryOutcome:
     """Run a server's named query at its /queries/NAME with the raw parameter values: the server
     checks and binds them exactly as its own pages do."""
     timeout = runner.timeout if timeout is None else timeout

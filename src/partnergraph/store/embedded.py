@@ -8,16 +8,16 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph
 from pyoxigraph import NamedNode
 
-from .. import iris
-from ..rdffiles import RDF_SUFFIXES, rdf_files, rdf_format
+from ..rdf import iris
+from ..rdf.files import RDF_SUFFIXES, rdf_files, rdf_format
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
-from .. import queryparse
+from ..rdf import sparql_parser
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"   # terms are kept in N-Triples form
 
@@ -39,7 +39,7 @@ class Change:
     predicates: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)
 
-    def update(self, other: "Change") -> None:
+    def update(self, other: Change) -> None:
         self.predicates |= other.predicates
         self.classes |= other.classes
 
@@ -126,7 +126,7 @@ def rule_inputs(text: str) -> list[Input]:
     from pyparsing import ParseException
 
     try:
-        algebra = queryparse.prepare_query(text).algebra
+        algebra = sparql_parser.prepare_query(text).algebra
     except ParseException as err:
         raise ValueError(f"not a SPARQL query: {err}") from None
     found: list[Input] = []

@@ -10,10 +10,10 @@ from flask import Flask, g, request
 
 from .. import settings
 from ..graph import PartnerGraph
-from ..iris import compact_iri
-from . import (admin, alignment, browse_views, caching, catalog_views, errors, fragment_views, helpers, pages,
-               reconcile_views, site, sparql_views, workbench)
+from ..rdf.iris import compact_iri
+from . import caching, errors, helpers
 from .context import EXTENSION
+from .views import admin, alignment, browse, catalog, fragments, reconcile, resources, site, sparql, workbench
 
 log = logging.getLogger("partnergraph.access")
 
@@ -45,8 +45,8 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_template_helpers(app)
     _register_hooks(app)
 
-    for blueprint in (sparql_views.bp, pages.bp, site.bp, alignment.bp, catalog_views.bp, reconcile_views.bp,
-                      fragment_views.bp, workbench.bp, browse_views.bp):
+    for blueprint in (sparql.bp, resources.bp, site.bp, alignment.bp, catalog.bp, reconcile.bp,
+                      fragments.bp, workbench.bp, browse.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app

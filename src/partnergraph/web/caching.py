@@ -1,5 +1,5 @@
 """HTTP caching for every view, in one place: entity tags from the graph's generation and the
-request (partnergraph.cache.validator), 304 on If-None-Match, Cache-Control and the fields a 304
+request (partnergraph.sparql.cache.validator), 304 on If-None-Match, Cache-Control and the fields a 304
 must repeat.
 
 - Read-only public requests (GET and HEAD anywhere but the deny list; POST queries to /sparql
@@ -23,7 +23,7 @@ from collections import OrderedDict
 
 from flask import Flask, Response, g, request
 
-from ..cache import none_match, parse_if_none_match, process_token, validator, weak
+from ..sparql.cache import none_match, parse_if_none_match, process_token, validator, weak
 from .context import EXTENSION, graph_of
 from .errors import error_payload, escape_json
 from .helpers import reader_lang

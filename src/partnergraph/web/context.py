@@ -3,7 +3,8 @@ graph generation. Views import this module, never the app factory or each other.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app, g, request
 

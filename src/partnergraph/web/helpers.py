@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
 
-from .. import iris
-from ..describe import format_literal, format_number
+from ..rdf import iris
+from ..resources.describe import format_literal, format_number
 
 LANGS = ("en", "sv")
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")

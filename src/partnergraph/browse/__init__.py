@@ -1,0 +1,1 @@
+"""Faceted browsing: the facet definitions, their SPARQL and the facet index."""

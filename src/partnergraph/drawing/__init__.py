@@ -1,0 +1,1 @@
+"""SVG charts and maps, the workbench's result views and the dashboard's figures."""

@@ -1,0 +1,1 @@
+"""Names: the one name matcher, text search and the reconciliation service."""

@@ -1,0 +1,1 @@
+"""What the graph says of one resource: its description, labels, references, citation."""

@@ -1,0 +1,1 @@
+"""The static export of the site and its dumps."""

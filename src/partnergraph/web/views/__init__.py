@@ -1,0 +1,1 @@
+"""The HTTP views: one module per group of routes, thin functions over the core."""

@@ -1,0 +1,1 @@
+"""The query workbench's core: completion, parameter forms, short links."""
