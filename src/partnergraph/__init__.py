@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__version__ = "1.0.0"
+from .version import __version__
+
+__all__ = ["__version__", "open", "PackagedGraph"]
 
 
 def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", queries_dir: str = "queries",

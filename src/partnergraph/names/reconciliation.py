@@ -14,9 +14,10 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from .. import __version__, rq
+from .. import rq
 from ..rdf import iris
 from ..resources.describe import DCT, FOAF, RDFS, SKOS, default_label, pick_label
+from ..version import __version__
 from .matcher import Candidate, Matcher, Name, decide, key
 
 PG = iris.ONTOLOGY_NS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 
 PACKAGED = Path(__file__).resolve().parents[1] / "packaged"
 CHECKOUT = Path(__file__).resolve().parents[3]
