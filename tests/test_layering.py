@@ -1,15 +1,35 @@
-"""The package's layers point one way (docs/architecture.md): core modules never import the web
-layer, the store never imports the query layer, views never import each other, and no cycle."""
+"""The folders are the architecture (docs/architecture.md): each folder of the package is a layer or a
+capability, and the rules below are rules about folders, read from the imports. A new module falls
+under its folder's rule without anyone adding it to a list, and docs/architecture.md and README.md
+cannot drift from the tree: every module is documented there, and nothing documented is missing."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "partnergraph"
-# web modules that are not views: the factory, and the shared modules below the views
-WEB_SHARED = {"web", "web.app", "web.context", "web.responses", "web.errors", "web.helpers", "web.placemaps"}
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "partnergraph"
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+# The layers, bottom up, by the folder (or top-level module) a module lives in. A module may import
+# its own layer and the layers below it, never one above.
+LAYERS: list[set[str]] = [
+    {"rdf", "version", "settings", "rq"},                       # RDF plumbing; settings and the .rq files
+    {"store"},                                                  # embedded store, rules, validation
+    {"sparql"},                                                 # guard, executor, formats, result cache
+    {"graph", "named_queries"},                                 # the assembled graph and its named queries
+    {"resources"},                                              # what the graph says of one resource
+    {"browse", "drawing", "workbench", "names", "publishing", "history", "sheets"},   # capabilities
+    {"web"},                                                    # the Flask app, its shared helpers, the views
+    {"", "cli", "server", "static_site"},                       # entry points (static_site drives the app)
+]
+CAPABILITIES = LAYERS[5]
+# The few arrows between capabilities, each for a reason: spreadsheet import matches names with the one
+# name matcher (STYLE: one matcher wherever a person's spelling meets the graph).
+BETWEEN_CAPABILITIES = {("sheets", "names")}
 
 
 def module_name(path: Path) -> str:
@@ -17,6 +37,18 @@ def module_name(path: Path) -> str:
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def room(module: str) -> str:
+    """The folder (or top-level module) a module lives in: its room in the house."""
+    return module.split(".")[0]
+
+
+def layer(module: str) -> int:
+    for rank, rooms in enumerate(LAYERS):
+        if room(module) in rooms:
+            return rank
+    raise AssertionError(f"{module}: its folder {room(module)!r} is in no layer of tests/test_layering.py LAYERS")
 
 
 def resolve(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -29,9 +61,13 @@ def resolve(module: str, is_package: bool, level: int, target: str | None) -> st
     return ".".join(base + ([target] if target else []))
 
 
+def all_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
 def project_imports() -> dict[str, set[tuple[str, bool]]]:
     """module -> {(imported module, imported inside a function)} for the package's own modules."""
-    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    modules = all_modules()
     found: dict[str, set[tuple[str, bool]]] = {}
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -48,7 +84,7 @@ def project_imports() -> dict[str, set[tuple[str, bool]]]:
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = resolve(name, is_package, node.level, node.module)
-                elif node.module and node.module.startswith("partnergraph"):
+                elif node.module and node.module.split(".")[0] == "partnergraph":
                     base = node.module[len("partnergraph"):].lstrip(".")
                 else:
                     continue
@@ -65,25 +101,36 @@ def project_imports() -> dict[str, set[tuple[str, bool]]]:
     return found
 
 
+def third_party_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 IMPORTS = project_imports()
 
 
-def is_web(module: str) -> bool:
-    return module == "web" or module.startswith("web.")
-
-
 def is_view(module: str) -> bool:
-    return is_web(module) and module not in WEB_SHARED
+    return module.startswith("web.views.")
 
 
-@pytest.mark.parametrize("module", sorted(m for m in IMPORTS if not is_web(m) and m not in ("", "cli", "server")))
-def test_core_never_imports_web(module):
-    assert not [t for t, _ in IMPORTS[module] if is_web(t)], f"{module} imports the web layer"
+@pytest.mark.parametrize("module", sorted(IMPORTS))
+def test_imports_point_down(module):
+    """Every import, module-level or deferred, goes to the module's own layer or one below."""
+    upward = [t for t, _ in IMPORTS[module] if layer(t) > layer(module)]
+    assert not upward, f"{module} (layer {room(module)}) imports upwards: {upward}"
 
 
-def test_store_never_imports_sparql():
-    offenders = {m: t for m in IMPORTS if m.startswith("store") for t, _ in IMPORTS[m] if t == "sparql" or t.startswith("sparql.")}
-    assert not offenders, offenders
+@pytest.mark.parametrize("module", sorted(m for m in IMPORTS if room(m) in CAPABILITIES))
+def test_capabilities_stand_apart(module):
+    crossing = {room(t) for t, _ in IMPORTS[module] if room(t) in CAPABILITIES and room(t) != room(module)}
+    unexplained = {r for r in crossing if (room(module), r) not in BETWEEN_CAPABILITIES}
+    assert not unexplained, f"{module} imports the capabilities {sorted(unexplained)}"
 
 
 @pytest.mark.parametrize("module", sorted(m for m in IMPORTS if is_view(m)))
@@ -91,9 +138,23 @@ def test_views_never_import_views(module):
     assert not [t for t, _ in IMPORTS[module] if is_view(t)], f"{module} imports another view module"
 
 
-def test_shared_web_modules_never_import_views():
-    for module in WEB_SHARED - {"web", "web.app"}:
-        assert not [t for t, _ in IMPORTS.get(module, ()) if is_view(t)], module
+@pytest.mark.parametrize("module", sorted(m for m in IMPORTS if room(m) == "web" and m != "web.app" and not is_view(m)))
+def test_shared_web_modules_never_import_views(module):
+    assert not [t for t, _ in IMPORTS[module] if is_view(t)], f"{module} is below the views but imports one"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in IMPORTS if room(m) == "web"))
+def test_the_web_layer_never_touches_the_engine(module):
+    """Views and their helpers reach the data through graph.py and the capabilities, never pyoxigraph."""
+    assert "pyoxigraph" not in third_party_imports(all_modules()[module]), module
+
+
+def test_the_layer_rules_can_see_a_wrong_arrow(tmp_path):
+    """The checks above fail for an upward import (a rule that can never fire proves nothing)."""
+    assert layer("rdf.iris") < layer("web.views.sparql")
+    assert layer("store.embedded") < layer("sparql.executor")
+    assert (room("names.matcher"), room("browse.facets")) not in BETWEEN_CAPABILITIES
+    assert is_view("web.views.resources") and not is_view("web.context")
 
 
 def test_no_import_cycles():
@@ -135,3 +196,46 @@ def test_function_local_imports_say_why():
                     if "start-up" not in context and "startup" not in context:
                         unexplained.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not sorted(set(unexplained)), "function-local imports without a start-up reason: " + ", ".join(sorted(set(unexplained)))
+
+
+# -- the documentation against the tree --------------------------------------------------------------
+
+def documented_paths(text: str) -> set[str]:
+    """Paths of the package written in backticks (`rdf/iris.py`, `web/views/`); paths of the repository
+    (`ontology/rules/`, `tests/...`) are not the package's and are left out."""
+    found = re.findall(r"`([a-z_][a-z_/]*(?:\.py|/))`", text)
+    return {m for m in found if (PACKAGE / m.split("/")[0]).exists() and m.split("/")[0] not in ("ontology", "data")}
+
+
+def tree_paths() -> set[str]:
+    paths = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    paths |= {str(p.relative_to(PACKAGE)) + "/" for p in PACKAGE.rglob("*") if (p / "__init__.py").is_file()}
+    return paths - {"__init__.py"}
+
+
+def test_every_module_is_in_the_architecture_page():
+    missing = sorted(tree_paths() - documented_paths(ARCHITECTURE.read_text(encoding="utf-8")))
+    assert not missing, f"docs/architecture.md does not name: {missing}"
+
+
+def test_the_architecture_page_names_nothing_that_is_gone():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    gone = sorted(p for p in documented_paths(text) if not (PACKAGE / p).exists())
+    assert not gone, f"docs/architecture.md names what the package no longer has: {gone}"
+
+
+def test_the_readme_lists_the_rooms_of_the_package():
+    """README's table of the code names each folder and top-level module of the package, no more, no less."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The code", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_]+(?:\.py|/))`", section, flags=re.M))
+    rooms = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    rooms |= {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    assert listed == rooms, f"README lists {sorted(listed - rooms)} that are gone and misses {sorted(rooms - listed)}"
+
+
+def test_every_folder_is_in_a_layer():
+    rooms = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    rooms |= {p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    placed = set().union(*LAYERS)
+    assert rooms <= placed, f"folders in no layer: {sorted(rooms - placed)}"
