@@ -59,7 +59,8 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = WORK / f"{size}.nt"
     if not data.exists():
-        subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "synth.py"), "--triples", str(args.triples), "--out", str(data),
+        subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "synth.py"), "--triples", str(args.triples),
+                        "--out", str(data),
                         "--seed", "1"], check=True, cwd=ROOT)
     store = WORK / f"completion-store-{size}"
     if not store.exists():

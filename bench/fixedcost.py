@@ -69,7 +69,7 @@ def settled(srv: run.Server, limit: float = 120) -> None:
 def measure(srv: run.Server, text: str, requests: int) -> dict:
     accept = "application/n-triples" if run.is_graph_query(text) else "application/sparql-results+json"
     for _ in range(20):  # warm-up: caches, connection
-        srv.session.post(srv.url, data={"query": text}, headers={"Accept": accept}).content
+        _ = srv.session.post(srv.url, data={"query": text}, headers={"Accept": accept}).content
     walls = []
     before = cpu_seconds(srv.proc.pid)
     for _ in range(requests):

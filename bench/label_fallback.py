@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402
 
 SUBQUERY = re.compile(
-    r"OPTIONAL\s*\{\s*\{\s*SELECT\s+\?(\w+)\s+\(MIN\(STR\(\?(\w+)\)\)\s+AS\s+\?(\w+)\)\s+WHERE\s*\{\s*\?\1\s+rdfs:label\s+\?\2\s*\}\s*GROUP BY\s+\?\1\s*\}\s*\}")
+    r"OPTIONAL\s*\{\s*\{\s*SELECT\s+\?(\w+)\s+\(MIN\(STR\(\?(\w+)\)\)\s+AS\s+\?(\w+)\)\s+"
+    r"WHERE\s*\{\s*\?\1\s+rdfs:label\s+\?\2\s*\}\s*GROUP BY\s+\?\1\s*\}\s*\}")
 
 
 def rewrite(text: str) -> str:

@@ -76,15 +76,16 @@ def _measure(args, store, pool, graph, client, pg, ox, store_dir) -> None:
         graph_q = run.is_graph_query(text)
         job = QueryJob(text, "json", "ntriples")
         accept = "application/n-triples" if graph_q else "application/sparql-results+json"
+        form, headers = {"query": text}, {"Accept": accept}
         layers = {
-            "engine": lambda: evaluate(store, job),
-            "pool": lambda: pool.run(job),
-            "guard": lambda: graph.run(text, results_format="json", graph_format="ntriples"),
-            "flask": lambda: client.post("/sparql", data={"query": text}, headers={"Accept": accept}).data,
-            "waitress": lambda: pg.session.post(pg.url, data={"query": text}, headers={"Accept": accept}).content,
+            "engine": lambda job=job: evaluate(store, job),
+            "pool": lambda job=job: pool.run(job),
+            "guard": lambda text=text: graph.run(text, results_format="json", graph_format="ntriples"),
+            "flask": lambda form=form, headers=headers: client.post("/sparql", data=form, headers=headers).data,
+            "waitress": lambda form=form, headers=headers: pg.session.post(pg.url, data=form, headers=headers).content,
         }
         if ox:
-            layers["oxigraph"] = lambda: ox.session.post(ox.url, data={"query": text}, headers={"Accept": accept}).content
+            layers["oxigraph"] = lambda form=form, headers=headers: ox.session.post(ox.url, data=form, headers=headers).content
         times = {k: [] for k in layers}
         for fn in layers.values():
             fn()

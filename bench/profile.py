@@ -26,7 +26,8 @@ OUT = run.BENCH / "profile"
 # stage: substrings of a frame ("function (file)") that put a sample in it, first match wins,
 # from the leaf up
 STAGES = [
-    ("engine: pyoxigraph query evaluation", ["query (partnergraph/store/embedded.py", "evaluate (partnergraph/sparql/executor.py"]),
+    ("engine: pyoxigraph query evaluation", ["query (partnergraph/store/embedded.py",
+                                             "evaluate (partnergraph/sparql/executor.py"]),
     ("guard: query checks (regex / rdflib parse)", ["partnergraph/sparql/guard.py"]),
     ("IPC: pickling and the worker pipe", ["multiprocessing/connection.py", "pickle", "multiprocessing/reduction.py"]),
     ("Flask / Werkzeug request and response", ["flask/", "werkzeug/", "jinja2/"]),

@@ -57,7 +57,7 @@ def summary_rows(res):
         po95 = [ratio(med(r, q, "partnergraph", "p95"), med(r, q, "oxigraph", "p95")) for q in qs]
         cap = r.get("config", {}).get("cap", 30)
 
-        def peer(q, s):  # a time-out (measured or predicted) counts as the cap: the ratio is then a lower bound
+        def peer(q, s, r=r, cap=cap):  # a time-out (measured or predicted) counts as the cap: the ratio is a lower bound
             errs = r["latency"][q]["errors"]
             if s in errs and "timeout" in errs[s]:
                 return cap
@@ -70,7 +70,8 @@ def summary_rows(res):
         rows.append({"size": size, "triples": r.get("store_quads"), "po": gmean(po), "po_max": max([x for x in po if x] or [0]),
                      "po95": gmean(po95), "ep": gmean(ep), "ep_min": min([x for x in ep if x] or [0]) or None,
                      "rp": gmean(rp), "t1": t1, "t4": t4, "r": r,
-                     "ep_n": sum(1 for x in ep if x), "ep_timeouts": sum(1 for q in qs if "rdflib-endpoint" in r["latency"][q]["errors"]),
+                     "ep_n": sum(1 for x in ep if x),
+                     "ep_timeouts": sum(1 for q in qs if "rdflib-endpoint" in r["latency"][q]["errors"]),
                      "rp_timeouts": sum(1 for q in qs if "rdflib" in r["latency"][q]["errors"])})
     return rows
 
@@ -164,8 +165,10 @@ def endpoint_sections(w, rows) -> None:
         r = one_m["r"]
         w(f"| median latency at most 1.1x Oxigraph's server | {fmt(one_m['po'])}x (geometric mean over the queries; "
           f"run of {r.get('date', '?')}) | {'yes' if one_m['po'] and one_m['po'] <= 1.1 else 'no'} |")
-        w(f"| worst query at most 1.5x | {fmt(one_m['po_max'])}x | {'yes' if one_m['po_max'] and one_m['po_max'] <= 1.5 else 'no'} |")
-        w(f"| 4-client throughput at least 1.0x | {fmt(one_m['t4'])}x | {'yes' if one_m['t4'] and one_m['t4'] >= 1.0 else 'no'} |")
+        w(f"| worst query at most 1.5x | {fmt(one_m['po_max'])}x | "
+          f"{'yes' if one_m['po_max'] and one_m['po_max'] <= 1.5 else 'no'} |")
+        met = "yes" if one_m["t4"] and one_m["t4"] >= 1.0 else "no"
+        w(f"| 4-client throughput at least 1.0x | {fmt(one_m['t4'])}x | {met} |")
     else:
         w("| latency and throughput at 1M | not run | – |")
     if fixed and len(fixed) >= 1:
@@ -223,8 +226,10 @@ def endpoint_sections(w, rows) -> None:
         for label, run_ in fixed.items():
             for q, v in run_["queries"].items():
                 pg, ox = v.get("partnergraph", {}), v.get("oxigraph", {})
-                w(f"| {label} | {run_['date']}, {run_['loadavg'][0]:.1f} | {q} | {fmt(pg.get('cpu_ms'))} | {fmt(ox.get('cpu_ms'))} | "
-                  f"{fmt(ratio(pg.get('cpu_ms'), ox.get('cpu_ms')))} | {fmt(pg.get('wall_median_ms'))} | {fmt(ox.get('wall_median_ms'))} |")
+                w(f"| {label} | {run_['date']}, {run_['loadavg'][0]:.1f} | {q} | {fmt(pg.get('cpu_ms'))} | "
+                  f"{fmt(ox.get('cpu_ms'))} | "
+                  f"{fmt(ratio(pg.get('cpu_ms'), ox.get('cpu_ms')))} | {fmt(pg.get('wall_median_ms'))} | "
+                  f"{fmt(ox.get('wall_median_ms'))} |")
         w("")
     if soak:
         cfg = soak["config"]
@@ -386,7 +391,8 @@ def cache_section(w) -> None:
         w(f"## Repeated queries with the result cache ({size})\n")
         w(f"`bench/cache.py` on {c['machine']['date']}: the {s['queries']} named queries, each asked once of both servers "
           f"(which fills partnergraph's result cache), then {c['reps']} more times, interleaved, of partnergraph "
-          f"(`partnergraph serve --store {c['store']}`, `RESULT_CACHE_BYTES={c.get('result_cache_bytes', 64_000_000)}`) and Oxigraph's server on the same store directory. "
+          f"(`partnergraph serve --store {c['store']}`, `RESULT_CACHE_BYTES={c.get('result_cache_bytes', 64_000_000)}`) and "
+          f"Oxigraph's server on the same store directory. "
           f"partnergraph / Oxigraph: median **{s['median_ratio']:.3f}x**, worst {s['worst_ratio']:.3f}x, geometric mean "
           f"{s['geometric_mean_ratio']:.3f}x (target: below 1). Result cache during the repeats: "
           f"{rc['hits_during_reps']} hits, {rc['misses_during_reps']} misses for {rc['requests_during_reps']} requests; "
@@ -409,7 +415,7 @@ def main() -> None:
     res["sizes"] = {s: json.loads((RESULTS / f"size-{s}.json").read_text()) for s in ORDER
                     if (RESULTS / f"size-{s}.json").exists()}
     val = json.loads((RESULTS / "validation.json").read_text()) if (RESULTS / "validation.json").exists() else None
-    m, cfg = res["machine"], res["config"]
+    m = res["machine"]
     rows = summary_rows(res)
     out_dir = BENCH if RESULTS == BENCH / "results" else RESULTS  # a trial run writes its report next to its results
     (out_dir / "latency.svg").write_text(svg_plot(res))
@@ -432,32 +438,40 @@ def main() -> None:
       + " (a shared machine: other jobs ran at the same time)\n")
     w("## Summary\n")
     w("Ratios per size: geometric means over the queries (named queries with their defaults plus the standard shapes); "
-      "for the rdflib peers a time-out (measured, or predicted from the smaller size) counts as the cap, so their ratios are lower bounds. "
+      "for the rdflib peers a time-out (measured, or predicted from the smaller size) counts as the cap, so their ratios are "
+      "lower bounds. "
       "`pg/ox` above 1 means partnergraph is slower than Oxigraph's server; `rdflib-endpoint/pg` and `rdflib/pg` "
       "above 1 mean the rdflib peer is slower than partnergraph.\n")
     w("Sizes measured: " + "; ".join(f"{k}: {v['date']}, {v['config']['mode']} mode, {v['config']['reps']} runs per query"
                                      for k, v in res["sizes"].items() if "config" in v) + ".\n")
-    w("| size | quads in store | latency pg/ox (median) | worst query pg/ox | p95 pg/ox | rdflib-endpoint/pg | rdflib/pg | throughput pg/ox, 1 client | 4 clients |")
+    w("| size | quads in store | latency pg/ox (median) | worst query pg/ox | p95 pg/ox | rdflib-endpoint/pg | rdflib/pg | "
+      "throughput pg/ox, 1 client | 4 clients |")
     w("|---|---|---|---|---|---|---|---|---|")
     for x in rows:
         ep = fmt(x["ep"], 1, "x") + (f" (min {x['ep_min']:.2f}x; {x['ep_timeouts']} time-outs)" if x["ep"] else "")
         rp = fmt(x["rp"], 1, "x") + (f" ({x['rp_timeouts']} time-outs)" if x["rp"] else "")
-        w(f"| {x['size']} | {x['triples']:,} | {fmt(x['po'])} | {fmt(x['po_max'])} | {fmt(x['po95'])} | {ep if x['ep'] else 'not run'} | "
+        w(f"| {x['size']} | {x['triples']:,} | {fmt(x['po'])} | {fmt(x['po_max'])} | {fmt(x['po95'])} | "
+          f"{ep if x['ep'] else 'not run'} | "
           f"{rp if x['rp'] else 'not run'} | {fmt(x['t1'])} | {fmt(x['t4'])} |")
     w("")
-    w("| size | load pg / ox (same file) | load s: pg (shipped rules / proposed rule), ox, rdflib parse | start-up s: pg, ox, rdflib-endpoint | peak RSS: pg (server + workers), ox, rdflib-endpoint, rdflib | throughput req/s (1 / 4 clients): pg, ox, rdflib-endpoint |")
+    w("| size | load pg / ox (same file) | load s: pg (shipped rules / proposed rule), ox, rdflib parse | start-up s: pg, ox, "
+      "rdflib-endpoint | peak RSS: pg (server + workers), ox, rdflib-endpoint, rdflib | throughput req/s (1 / 4 clients): pg, "
+      "ox, rdflib-endpoint |")
     w("|---|---|---|---|---|---|")
     for x in rows:
         r = x["r"]
         ld, su, mem, tp = r["load"], r["startup"], r["memory"], r.get("throughput", {})
         pg_load = ld.get("partnergraph") or ld.get("partnergraph_fixed_rule")
-        w(f"| {x['size']} | {fmt(ratio(pg_load, ld.get('oxigraph')), 1, 'x')}{'' if ld.get('partnergraph') else ' (proposed rule)'} | "
+        w(f"| {x['size']} | "
+          f"{fmt(ratio(pg_load, ld.get('oxigraph')), 1, 'x')}{'' if ld.get('partnergraph') else ' (proposed rule)'} | "
           f"{fmt(ld.get('partnergraph')) if ld.get('partnergraph') else 'not run'} / {fmt(ld.get('partnergraph_fixed_rule'))}, "
           f"{fmt(ld.get('oxigraph'))}, {fmt(ld.get('rdflib'))} | "
           f"{fmt(su.get('partnergraph'))}, {fmt(su.get('oxigraph'))}, {fmt(su.get('rdflib-endpoint'))} | "
           f"{mib(mem.get('partnergraph', {}).get('tree'))} ({mib(mem.get('partnergraph', {}).get('process'))} + workers), "
-          f"{mib(mem.get('oxigraph', {}).get('tree'))}, {mib(mem.get('rdflib-endpoint', {}).get('tree'))}, {mib(mem.get('rdflib', {}).get('tree'))} | "
-          + ", ".join(f"{rps(tp.get(s, {}).get('1'))} / {rps(tp.get(s, {}).get('4'))}" for s in ("partnergraph", "oxigraph", "rdflib-endpoint")) + " |")
+          f"{mib(mem.get('oxigraph', {}).get('tree'))}, {mib(mem.get('rdflib-endpoint', {}).get('tree'))}, "
+          f"{mib(mem.get('rdflib', {}).get('tree'))} | "
+          + ", ".join(f"{rps(tp.get(s, {}).get('1'))} / {rps(tp.get(s, {}).get('4'))}" for s in ("partnergraph", "oxigraph",
+                                                                                                 "rdflib-endpoint")) + " |")
     w("")
     skipped = {f"{x['size']}: {k}": v for x in rows for k, v in x["r"].get("skipped", {}).items()}
     if skipped:
@@ -468,7 +482,8 @@ def main() -> None:
     missing = [s for s in ORDER if s not in res["sizes"]]
     if missing:
         w(f"Sizes not run in this run: {', '.join(missing)} (`python bench/run.py --sizes {','.join(missing)}` runs them; "
-          "10M triples needs roughly an hour for the load, the dump for the peers and the named queries, more than this run had).\n")
+          "10M triples needs roughly an hour for the load, the dump for the peers and the named queries, "
+          "more than this run had).\n")
     w("![median latency against size](latency.svg)\n")
     w("*Geometric mean of the per-query median latencies against the number of quads in the store, over one set of "
       "queries: those every system answered (within the cap) at every size it ran at; the rdflib peers only at the sizes "
@@ -480,13 +495,14 @@ def main() -> None:
     w("| target | measured | met |")
     w("|---|---|---|")
     if one_m:
-        w(f"| median latency at 1M within 1.2x of Oxigraph's server | {fmt(one_m['po'])}x (geometric mean), worst query {fmt(one_m['po_max'])}x | {'yes' if one_m['po'] and one_m['po'] <= 1.2 else 'no'} |")
+        w(f"| median latency at 1M within 1.2x of Oxigraph's server | {fmt(one_m['po'])}x (geometric mean), worst query "
+          f"{fmt(one_m['po_max'])}x | {'yes' if one_m['po'] and one_m['po'] <= 1.2 else 'no'} |")
     else:
         w(f"| median latency at 1M within 1.2x of Oxigraph's server | not run at 1M; at {big['size']}: {fmt(big['po'])}x | – |")
     eps = [x for x in rows if x["ep"]]
     if eps:
-        w("| at least 50x faster than rdflib-endpoint | " + "; ".join(f"{x['size']}: {fmt(x['ep'], 1)}x (min {fmt(x['ep_min'], 2)}x)" for x in eps)
-          + f" | {'yes' if all(x['ep'] >= 50 for x in eps) else 'no'} |")
+        faster = "; ".join(f"{x['size']}: {fmt(x['ep'], 1)}x (min {fmt(x['ep_min'], 2)}x)" for x in eps)
+        w(f"| at least 50x faster than rdflib-endpoint | {faster} | {'yes' if all(x['ep'] >= 50 for x in eps) else 'no'} |")
     w("| 4-client throughput at least 0.8x Oxigraph's | " + "; ".join(f"{x['size']}: {fmt(x['t4'])}x" for x in rows)
       + f" | {'yes' if all(x['t4'] and x['t4'] >= 0.8 for x in rows) else 'no'} |")
     sus = [(x["size"], x["r"]["startup"].get("partnergraph")) for x in rows]
@@ -506,7 +522,8 @@ def main() -> None:
                  else f"pySHACL did not finish within the cap of {val['cap']:g} s: more than {fmt(lower, 1)}x") + " | "
               + ("yes" if (sp and sp >= 10 and same) or (lower and lower >= 10) else "no") + " |")
         else:
-            w("| SHACL validation of 1M at least 10x faster than pySHACL, same report | not run at 1M in this run (see Validation) | – |")
+            w("| SHACL validation of 1M at least 10x faster than pySHACL, same report | not run at 1M in this run (see "
+              "Validation) | – |")
     w("")
 
     endpoint_sections(w, rows)
@@ -516,13 +533,14 @@ def main() -> None:
     for x in rows:
         r = x["r"]
         w(f"### {x['size']} ({x['triples']:,} quads)\n")
-        w("| query | pg ms | ox ms | pg/ox | p95 pg/ox | rdflib-endpoint ms | rdflib-endpoint/pg | rdflib ms | rdflib/pg | rows |")
+        w("| query | pg ms | ox ms | pg/ox | p95 pg/ox | rdflib-endpoint ms | rdflib-endpoint/pg | rdflib ms | rdflib/pg "
+          "| rows |")
         w("|---|---|---|---|---|---|---|---|---|---|")
         for q in r["latency"]:
             pg, ox = med(r, q, "partnergraph"), med(r, q, "oxigraph")
             ep, rl = med(r, q, "rdflib-endpoint"), med(r, q, "rdflib")
             errs = r["latency"][q]["errors"]
-            def cell(s, v):
+            def cell(s, v, errs=errs):
                 if s in errs:
                     if errs[s].startswith("timeout predicted"):
                         return "timeout (predicted)"
@@ -532,7 +550,8 @@ def main() -> None:
                 return ms(v)
             rows_ = r["rows"].get(q, {})
             vals = {v for k, v in rows_.items() if v is not None and k not in errs}
-            rtext = str(rows_.get("partnergraph")) if len(vals) <= 1 else "**differ: " + ", ".join(f"{k} {v}" for k, v in rows_.items()) + "**"
+            rtext = str(rows_.get("partnergraph")) if len(vals) <= 1 else "**differ: " + ", ".join(f"{k} {v}" for k,
+                                                                                                   v in rows_.items()) + "**"
             w(f"| {q} | {cell('partnergraph', pg)} | {cell('oxigraph', ox)} | {fmt(ratio(pg, ox))} | "
               f"{fmt(ratio(med(r, q, 'partnergraph', 'p95'), med(r, q, 'oxigraph', 'p95')))} | "
               f"{cell('rdflib-endpoint', ep) if 'rdflib-endpoint' not in r['skipped'] else 'not run'} | {r1(ratio(ep, pg))} | "
@@ -543,23 +562,28 @@ def main() -> None:
         w("## Validation at scale\n")
         w(f"`partnergraph validate FILE data/concepts.ttl data/sdg-goals.ttl data/sources.ttl` (pySHACL, the reference) and "
           f"pyshacl-turbo through the same harness (the ontology and the files in one rdflib graph, inference none, advanced "
-          f"on), each a subprocess with a time cap (180 s in quick mode, 900 s in full mode; {val['cap']:g} s in the last validation run); peak memory is the child's ru_maxrss. \"same report\" compares "
+          f"on), each a subprocess with a time cap (180 s in quick mode, 900 s in full mode; {val['cap']:g} s in the last "
+          f"validation run); peak memory is the child's ru_maxrss. \"same report\" compares "
           "the sets of (focus node, path, value, constraint component, severity, message); blank nodes compare as equal. "
           "`+injected` adds eight known defects (start after end, a third partner in a bilateral partnership, SDG 18, an "
           "integer municipality code, a label without language, an undeclared pg: term, a bad IRI, a role outside the "
           "roles scheme).\n")
-        w("| graph | triples | pySHACL s | pySHACL peak | violations | turbo s | turbo peak | turbo on a pyoxigraph store s | its peak | pySHACL / turbo | pySHACL / turbo on store | same report (turbo, on store) |")
+        w("| graph | triples | pySHACL s | pySHACL peak | violations | turbo s | turbo peak | turbo on a pyoxigraph store s | "
+          "its peak | pySHACL / turbo | pySHACL / turbo on store | same report (turbo, on store) |")
         w("|---|---|---|---|---|---|---|---|---|---|---|---|")
 
         def secs(d):
             return "> cap" if d.get("timeout") else fmt(d.get("seconds"), 1)
 
         def speed(p, t):
-            return fmt(ratio(p.get("seconds"), t.get("seconds")), 1, "x") if t and not p.get("timeout") and not t.get("timeout") else "–"
+            return fmt(ratio(p.get("seconds"), t.get("seconds")), 1,
+                       "x") if t and not p.get("timeout") and not t.get("timeout") else "–"
         for e in val["runs"]:
             p, t, o = e["pyshacl"], e.get("turbo", {}), e.get("turbo_ox", {})
-            w(f"| {e['name']} | {e.get('triples', '–')} | {secs(p)} | {mib(p.get('max_rss'))} | {p.get('violations', p.get('error', '–'))} | "
-              f"{secs(t)} | {mib(t.get('max_rss'))} | {secs(o) if o else '–'} | {mib(o.get('max_rss'))} | {speed(p, t)} | {speed(p, o)} | "
+            w(f"| {e['name']} | {e.get('triples', '–')} | {secs(p)} | {mib(p.get('max_rss'))} | "
+              f"{p.get('violations', p.get('error', '–'))} | "
+              f"{secs(t)} | {mib(t.get('max_rss'))} | {secs(o) if o else '–'} | {mib(o.get('max_rss'))} | {speed(p, t)} | "
+              f"{speed(p, o)} | "
               f"{e.get('same_report', '–')}, {e.get('same_report_ox', '–')} |")
         w("")
         w("The columns `turbo` run pyshacl-turbo on the same rdflib graph pySHACL gets (so they include rdflib's parse); "
@@ -589,7 +613,8 @@ def main() -> None:
       "queries. For rdflib it is `Graph.query` plus serialisation to SPARQL JSON (or N-Triples) in process, no HTTP.\n"
       "- **Throughput** is a fixed count of requests round-robin over the query mix (the queries partnergraph and "
       "Oxigraph both answer), in interleaved rounds (each system with 1 client, then each with 4, repeated), the median "
-      "round per system; the mix is dominated by the slow named queries, so it measures the engine more than HTTP; with 4 clients on 2 cores the client threads take a share of the CPU, so the figure is "
+      "round per system; the mix is dominated by the slow named queries, so it measures the engine more than HTTP; with 4 "
+      "clients on 2 cores the client threads take a share of the CPU, so the figure is "
       "a lower bound for every system.\n"
       "- **Parameters**: the protocol has no bindings, so every system gets the same text: the named query with its "
       "default parameters as an inline `VALUES` block at the start of the outermost `WHERE` group (`bench/run.py`, "
@@ -635,7 +660,8 @@ def browse_section(w) -> None:
         w("|---|---|---|---|---|---|---|")
         for p in b["pages"]:
             w(f"| `{p['path']}` | {p['facets']} | {p['items'] if p['items'] is not None else '–'} | "
-              f"{p.get('first_s', float('nan')):.3f} | {p['median_s']:.3f} | {p['max_s']:.3f} | {', '.join(map(str, p['status']))} |")
+              f"{p.get('first_s', float('nan')):.3f} | {p['median_s']:.3f} | {p['max_s']:.3f} | "
+              f"{', '.join(map(str, p['status']))} |")
         w("")
 
 

@@ -424,8 +424,10 @@ def _bench_size(size: str, cfg: dict, queries: dict[str, str], previous: dict | 
         shutil.rmtree(pg_store, ignore_errors=True)
         pg_fixed.rename(pg_store)
         res["load"]["served_store"] = "built with the proposed rule (bench/rules-fixed/)"
-    print(f"[{size}] load: partnergraph {fmt_s(res['load']['partnergraph'])} (proposed rule {fmt_s(res['load']['partnergraph_fixed_rule'])}), "
-          f"oxigraph {res['load']['oxigraph']:.2f} s; rules give the same triples: {res['load'].get('rules_same_triples', '-')}", flush=True)
+    print(f"[{size}] load: partnergraph {fmt_s(res['load']['partnergraph'])} (proposed rule "
+          f"{fmt_s(res['load']['partnergraph_fixed_rule'])}), "
+          f"oxigraph {res['load']['oxigraph']:.2f} s; "
+          f"rules give the same triples: {res['load'].get('rules_same_triples', '-')}", flush=True)
 
     # the same quads for the peers: a dump of partnergraph's store (data, ontology, shapes, inferred)
     import pyoxigraph
@@ -518,8 +520,10 @@ def _bench_size(size: str, cfg: dict, queries: dict[str, str], previous: dict | 
                                      "n": len(v)} for s, v in lat.items()}
         res["latency"][qname]["errors"] = errors
         res["rows"][qname] = rows
-        med = {s: (f"{v['median'] * 1000:.1f}" if v["median"] else "-") for s, v in res["latency"][qname].items() if s != "errors"}
-        print(f"[{size}] {qname}: " + ", ".join(f"{k} {v} ms" for k, v in med.items()) + (f"  errors: {errors}" if errors else ""), flush=True)
+        med = {s: (f"{v['median'] * 1000:.1f}" if v["median"] else "-") for s,
+               v in res["latency"][qname].items() if s != "errors"}
+        print(f"[{size}] {qname}: " + ", ".join(f"{k} {v} ms" for k,
+                                                v in med.items()) + (f"  errors: {errors}" if errors else ""), flush=True)
 
     # throughput: a fixed count of requests over the query mix, 1 and 4 clients
     ok = [q for q in queries if all(s in ("rdflib-endpoint", "rdflib") or s not in res["latency"][q]["errors"]
@@ -601,10 +605,10 @@ def throughput(srv: Server, texts: list[str], clients: int, count: int, cap: flo
 
 def machine() -> dict:
     from importlib.metadata import PackageNotFoundError, version
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    mem = next((int(l.split()[1]) * 1024 for l in Path("/proc/meminfo").read_text().splitlines()
-                if l.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
     versions = {}
     for pkg in ("partnergraph", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "pyshacl", "pyshacl-turbo",
                 "flask", "waitress", "requests", "uvicorn", "fastapi", "psutil"):
@@ -644,7 +648,8 @@ def main() -> None:
     ap.add_argument("--cap", type=float, help="seconds a query may take before it counts as a time-out")
     ap.add_argument("--skip-soak", action="store_true", help="no soak and no fixed-cost run after the sizes")
     args = ap.parse_args()
-    cfg = {"shipped_rules_max": 100_000, "tp_rounds": 3, "reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3, "tp_requests": 200, "cap": 30.0,
+    cfg = {"shipped_rules_max": 100_000, "tp_rounds": 3, "reps": 11, "rdflib_reps": 3, "load_reps": 3, "startup_reps": 3,
+           "tp_requests": 200, "cap": 30.0,
            "rdflib_max": 100_000, "rdflib_tp_budget": 120, "validate_cap": 900, "sizes": ["10k", "100k", "1m"]}
     if args.quick:
         cfg.update(reps=5, rdflib_reps=2, load_reps=1, startup_reps=3, tp_requests=40, cap=5.0,

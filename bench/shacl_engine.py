@@ -68,7 +68,7 @@ def w3c(test_files: list[str], which: str) -> dict:
                                             allow_warnings=True, abort_on_first=False)
             found = []
             for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-                def s(p):
+                def s(p, results=results, r=r):
                     v = results.value(r, p)
                     return None if v is None else ("_:b" if isinstance(v, rdflib.BNode) else v.n3())
                 found.append([s(SH.focusNode), s(SH.resultPath), s(SH.value), s(SH.sourceConstraintComponent),

@@ -82,7 +82,8 @@ THEMES = [("water management", "vattenförvaltning"), ("waste management", "avfa
           ("energy efficiency", "energieffektivisering"), ("municipal archives", "kommunala arkiv"),
           ("inclusion of newcomers", "inkludering av nyanlända"), ("child rights", "barnets rättigheter")]
 ORG_KINDS = [("University", "University of", "Universitetet i"), ("MunicipalCompany", "Energy company of", "Energibolaget i"),
-             ("Association", "Friendship association of", "Vänortsföreningen i"), ("Fund", "Development fund of", "Utvecklingsfonden i")]
+             ("Association", "Friendship association of", "Vänortsföreningen i"), ("Fund", "Development fund of",
+                                                                                   "Utvecklingsfonden i")]
 NETWORK_NAMES = ["Cities for Water", "Climate Alliance of Towns", "Local Democracy Forum", "Green Cities Europe",
                  "Learning Cities Network", "Digital Municipalities"]
 EVENT_KINDS = [("Visit", "Visit of {a} to {b}", "Besök från {a} i {b}"),

@@ -138,7 +138,8 @@ def compare(name: str, files: list[str], cap: float, turbo: bool, engines=ENGINE
                     entry[f"only_{key}"] = sorted(b - a)[:10]
         elif not t["timeout"]:
             entry[key]["error"] = t["stderr"][-500:]
-    print(f"[validate] {name}: " + json.dumps({k: v for k, v in entry.items() if k in ("pyshacl", "turbo", "turbo_ox", "same_report", "same_report_ox")}), flush=True)
+    shown = ("pyshacl", "turbo", "turbo_ox", "same_report", "same_report_ox")
+    print(f"[validate] {name}: " + json.dumps({k: v for k, v in entry.items() if k in shown}), flush=True)
     return entry
 
 
@@ -190,10 +191,12 @@ def main() -> None:
     for size in args.sizes.split(","):
         data = WORK / f"{size}.nt"
         if not data.exists():
-            subprocess.run([PY, str(ROOT / "bench" / "synth.py"), "--triples", str(SIZES[size]), "--out", str(data)], cwd=ROOT, check=True)
+            subprocess.run([PY, str(ROOT / "bench" / "synth.py"), "--triples", str(SIZES[size]), "--out", str(data)], cwd=ROOT,
+                           check=True)
         if SIZES[size] < 1_000_000:  # from 1M on only the injected copy: it gives the time and the comparison
             out["runs"].append(compare(size, [str(data), *CONCEPTS], args.cap, turbo, args.engines.split(",")))
-        out["runs"].append(compare(size + "+injected", [str(data), *CONCEPTS, str(inject)], args.cap, turbo, args.engines.split(",")))
+        out["runs"].append(compare(size + "+injected", [str(data), *CONCEPTS, str(inject)], args.cap, turbo,
+                                   args.engines.split(",")))
         save(out)
     if not args.no_w3c:
         out["w3c"] = w3c_suite(args.cap) if turbo else {"skipped": "pyshacl-turbo is not installed"}
