@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import named_queries as named
-from .rdf import iris, sources
+from .rdf import iris, namespaces, sources
 from .sparql import formats
 from .sparql.cache import ResultCache
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
@@ -150,7 +150,7 @@ class Result:
             raise TypeError("only CONSTRUCT and DESCRIBE queries give a graph")
         graph = rdflib.Graph()
         graph.parse(data=self.outcome.body, format=formats.BY_NAME[self.outcome.format].rdflib)
-        for prefix, ns in iris.PREFIXES.items():
+        for prefix, ns in namespaces.PREFIXES.items():
             graph.bind(prefix, ns)
         return graph
 

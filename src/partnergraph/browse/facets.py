@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ..rdf import iris
-from ..resources.describe import default_label, pick_label
+from ..rdf import iris, namespaces
+from ..resources.labels import default_label, pick_label
 from .index import FacetData, KindIndex
 
 DEFINITIONS = Path(__file__).with_name("browse.toml")
@@ -102,9 +102,9 @@ class Definitions:
 
 def _expand(term: str) -> str:
     match = _PREFIXED.match(term)
-    if not match or match.group(1) not in iris.PREFIXES:
+    if not match or match.group(1) not in namespaces.PREFIXES:
         raise ValueError(f"browse.toml: {term!r} is not a known prefixed name")
-    return iris.PREFIXES[match.group(1)] + match.group(2)
+    return namespaces.PREFIXES[match.group(1)] + match.group(2)
 
 
 @lru_cache(maxsize=4)
@@ -135,7 +135,7 @@ def load(path: Path = DEFINITIONS) -> Definitions:
 # --- SPARQL --------------------------------------------------------------------------------------
 
 def _prefixes() -> str:
-    return "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()) + "\n"
+    return "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in namespaces.PREFIXES.items()) + "\n"
 
 
 def _private(pattern: str, suffix: str, keep: tuple[str, ...] = ("item",)) -> str:
@@ -153,7 +153,7 @@ def _value_pattern(facet: FacetDef, kind: str, suffix: str | None) -> str:
     """The facet's pattern binding ?value (for sdg, the goal a goal or target belongs to)."""
     pattern = facet.pattern(kind) or ""
     if facet.value == "sdg":
-        pattern += (f' BIND (IRI(CONCAT("{iris.SDG_NS}", REPLACE(STRAFTER(STR(?sdg), "{iris.SDG_NS}"), '
+        pattern += (f' BIND (IRI(CONCAT("{namespaces.SDG}", REPLACE(STRAFTER(STR(?sdg), "{namespaces.SDG}"), '
                     f'"[.].*$", ""))) AS ?value)')
     if suffix is None:
         keep = ("item", "value", "start", "end")

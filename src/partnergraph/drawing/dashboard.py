@@ -6,21 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import rq
-from ..rdf import iris
-from ..resources.describe import LABEL_PROPERTIES, PG, pick_label, sdg_goals
+from ..rdf import iris, namespaces
+from ..resources.labels import all_labels
 
 # The classes the dashboard counts, in the order shown (instances of subclasses included).
 DASHBOARD_CLASSES = ("LocalGovernment", "Region", "Partnership", "Project", "Network", "Membership", "Event",
                      "Organisation", "Person", "Country", "SourceDocument")
-
-
-def all_labels(graph, lang: str) -> dict[str, str]:
-    """One label per IRI for a reader of lang, over the whole graph (one query)."""
-    found: dict[str, dict[str, dict[str, str]]] = {}
-    for row in graph.select(rq.load("all-labels")):
-        by_prop = found.setdefault(row["x"]["value"], {}).setdefault(row["lp"]["value"], {})
-        by_prop.setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
-    return {iri: pick_label(props, lang) or iri for iri, props in found.items()}
 
 
 def class_counts(graph) -> dict[str, int]:
@@ -117,13 +108,12 @@ def partner_network(graph, base: str = iris.DEFAULT_BASE) -> PartnerNetwork:
 
 def sdg_projects(graph, code: str) -> list[tuple[str, str]]:
     """(project IRI, the goal or target IRI it is tagged with) for a goal (with its targets) or a target."""
-    rows = graph.select(rq.load("sdg-projects"), {"goal": ("iri", iris.SDG_NS + code)})
+    rows = graph.select(rq.load("sdg-projects"), {"goal": ("iri", namespaces.SDG + code)})
     return sorted({(r["project"]["value"], r["sdg"]["value"]) for r in rows})
 
 
-__all__ = ["DASHBOARD_CLASSES", "all_labels", "class_counts", "class_members", "projects_per_sdg",
-           "partnerships_per_country", "projects_per_year", "partner_network", "sdg_projects", "sdg_goals",
-           "LABEL_PROPERTIES", "PG"]
+__all__ = ["DASHBOARD_CLASSES", "class_counts", "class_members", "projects_per_sdg", "partnerships_per_country",
+           "projects_per_year", "partner_network", "sdg_projects"]
 
 
 def sdg_analytics(graph, lang: str) -> dict:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from .. import rq
-from ..resources.describe import DCT, FOAF, RDFS, SKOS, pick_label
+from ..rdf.namespaces import DCT, FOAF, RDFS, SKOS
+from ..resources.labels import pick_label
 from .matcher import fold_char
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .. import rq, settings
 from ..graph import PartnerGraph
-from ..rdf import iris
+from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
 from ..sparql import formats
 from .alignment import EXPORTS, export_bytes
@@ -160,7 +160,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     dcat, dcatap, vcard = rdflib.Namespace(DCAT), rdflib.Namespace(DCATAP), rdflib.Namespace(VCARD)
     ds = rdflib.URIRef(dataset_iri(base))
     catalog = rdflib.URIRef(site + "catalog")
-    replacements = {PLACEHOLDER + "dataset": str(ds), PLACEHOLDER + "ontology": iris.ONTOLOGY_NS.rstrip("#")}
+    replacements = {PLACEHOLDER + "dataset": str(ds), PLACEHOLDER + "ontology": namespaces.PG.rstrip("#")}
 
     g = rdflib.Graph()
     for prefix, ns in (("dcat", DCAT), ("dcatap", DCATAP), ("dct", str(DCTERMS)), ("foaf", str(FOAF)),

@@ -20,18 +20,18 @@ import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from .. import rq
-from ..rdf import iris
+from ..rdf import iris, namespaces
 from ..sparql import formats
 
 PAGE_SIZE = 100
 MAX_TERM_CHARS = 4000
 HYDRA = "http://www.w3.org/ns/hydra/core#"
-VOID = iris.PREFIXES["void"]
-RDF = iris.PREFIXES["rdf"]
-XSD = iris.PREFIXES["xsd"]
-FOAF = iris.PREFIXES["foaf"]
-DCT = iris.PREFIXES["dcterms"]
-PREFIXES = {**iris.PREFIXES, "hydra": HYDRA}
+VOID = namespaces.PREFIXES["void"]
+RDF = namespaces.PREFIXES["rdf"]
+XSD = namespaces.PREFIXES["xsd"]
+FOAF = namespaces.PREFIXES["foaf"]
+DCT = namespaces.PREFIXES["dcterms"]
+PREFIXES = {**namespaces.PREFIXES, "hydra": HYDRA}
 POSITIONS = ("subject", "predicate", "object")
 MEDIA = [formats.BY_NAME[n] for n in ("trig", "nquads", "turtle", "jsonld", "ntriples", "rdfxml")]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import rdflib
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Literal, URIRef
 
-from ..rdf import iris
+from ..rdf import iris, namespaces
 from ..store.validation import ValidationSetupError, check_syntax, parse_graph, rdf_files, validate_paths
 from .mapping import Mapping, MappingError, load_mapping, plain_rule
 from .planner import Planner, Problem, RowPlan, Statement, shorten
@@ -147,7 +147,7 @@ def show(term) -> str:
 def _namespaces(base: str = iris.DEFAULT_BASE) -> rdflib.Graph:
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix in TURTLE_PREFIXES:
-        graph.bind(prefix, iris.PREFIXES[prefix])
+        graph.bind(prefix, namespaces.PREFIXES[prefix])
     for prefix, kind in ID_PREFIXES.items():
         graph.bind(prefix, f"{base}id/{kind}/")
     return graph
@@ -255,7 +255,7 @@ def import_sheet(path: str | Path, kind: str, *, data_dir: str | Path = "data", 
         return result
     publisher_iri = None
     if publisher:
-        found = probe.index.find(publisher, [URIRef(iris.PREFIXES["org"] + "Organization")])
+        found = probe.index.find(publisher, [URIRef(namespaces.PREFIXES["org"] + "Organization")])
         if len(found) != 1:
             raise ImportSetupError(f"--publisher {publisher!r}: {'no' if not found else 'more than one'} organisation has that name")
         publisher_iri = found[0]

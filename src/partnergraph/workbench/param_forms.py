@@ -8,7 +8,9 @@ from .. import rq
 from ..drawing import dashboard
 from ..named_queries import NamedQuery, Parameter
 from ..rdf import iris
-from ..resources.describe import PG, sdg_goals
+from ..rdf.namespaces import PG
+from ..resources.labels import all_labels
+from ..resources.sdg import sdg_goals
 
 LANGUAGES = (("en", "English"), ("sv", "Svenska"))
 
@@ -39,7 +41,7 @@ def _years(graph) -> list[tuple[str, str]]:
 
 def choices(graph, query: NamedQuery, lang: str, labels: dict[str, str] | None = None) -> dict[str, list[tuple[str, str]]]:
     """{parameter name: [(value, label), ...]} for the parameters that have a list to pick from."""
-    labels = labels if labels is not None else dashboard.all_labels(graph, lang)
+    labels = labels if labels is not None else all_labels(graph, lang)
     found: dict[str, list[tuple[str, str]]] = {}
     for param in query.parameters:
         if param.type == "iri":

@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
-from ...drawing import dashboard, result_views
+from ...drawing import result_views
 from ...graph import PartnerGraph
 from ...named_queries import ParameterError
 from ...publishing import service_description
-from ...rdf import iris
-from ...resources.describe import sdg_goals
+from ...rdf import namespaces
+from ...resources.labels import all_labels
+from ...resources.sdg import sdg_goals
 from ...sparql import formats
 from ...sparql.results import result_table
 from ...workbench.short_links import link_id
@@ -126,7 +127,7 @@ def example_text(graph: PartnerGraph, name: str | None) -> str:
 
 
 def _labels(graph: PartnerGraph, lang: str) -> dict[str, str]:
-    return app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    return app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
 
 
 def _goal_colours(graph: PartnerGraph) -> dict[str, str]:
@@ -174,7 +175,7 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
     lang = current_lang()
     examples = [{"name": q.name, "title": q.title_in(lang)}
                 for q in sorted(graph.queries.values(), key=lambda q: q.title_in(lang).casefold())]
-    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()
+    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in namespaces.PREFIXES.items()
                          if p in ("pg", "rdfs", "skos", "dcterms", "prov", "org", "xsd", "schema", "foaf"))
     context = {"query": text or f"{prefixes}\n\nSELECT ?partnership ?label WHERE {{\n  ?partnership a pg:Partnership ;\n"
                                   "               rdfs:label ?label .\n  FILTER (LANG(?label) = \"en\")\n}\nORDER BY ?label",
