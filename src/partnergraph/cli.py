@@ -14,6 +14,7 @@ from .named_queries import get as get_query
 from .rdf import iris, sources
 from .rdf.files import ValidationSetupError
 from .rdf.iris import compact_iri
+from .resources.labels import LANGS
 
 CLI_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
 
@@ -324,7 +325,7 @@ def export(out_dir, store, data, vocab, base_url, live_url, langs, index_links, 
 
     try:
         summary = export_site(app, graph, out_dir, progress if sys.stderr.isatty() else None,
-                              langs=("en", "sv") if langs == "both" else (langs,), base_url=base_url,
+                              langs=LANGS if langs == "both" else (langs,), base_url=base_url,
                               live_url=live_url, explicit_index=index_links)
     except (ExportError, OSError) as err:
         _fail(str(err), 1)

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .rdf import iris, namespaces
+from .rdf.namespaces import XSD
 from .sparql.remote import substitute
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-z]{2}))?\s*:\s*(.*)$")
 _PARAM_HELP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+--\s+(.*)$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(iri|sdg|string|lang|integer|year)(?:\s+(.*?))?(?:\s+--\s+(.*))?$")

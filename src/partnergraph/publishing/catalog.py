@@ -19,6 +19,7 @@ from .. import rq, settings
 from ..graph import PartnerGraph
 from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
+from ..rdf.namespaces import DCAT, DCATAP, SH, VCARD
 from ..sparql import formats
 from .alignment import EXPORTS, export_bytes
 from .dataset import DUMP_FORMATS, Dumps
@@ -30,9 +31,6 @@ SERVICES_TEMPLATE = HERE / "catalog-services.ttl"
 DEFAULT_SHAPES_DIR = HERE.parent.parent.parent / "shared" / "vocab" / "dcat-ap-3.0.0"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCATAP = "http://data.europa.eu/r5r/"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
 PLACEHOLDER = "urn:partnergraph:"
 LICENCE = "http://creativecommons.org/licenses/by/4.0/"
 STABLE = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
@@ -164,7 +162,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
 
     g = rdflib.Graph()
     for prefix, ns in (("dcat", DCAT), ("dcatap", DCATAP), ("dct", str(DCTERMS)), ("foaf", str(FOAF)),
-                       ("vcard", VCARD), ("skos", "http://www.w3.org/2004/02/skos/core#")):
+                       ("vcard", VCARD), ("skos", SKOS)):
         g.bind(prefix, ns, replace=True)
     for triple in _template(TEMPLATE, site, replacements):
         g.add(triple)
@@ -387,7 +385,7 @@ def shacl_findings(g, shapes_dir: Path) -> list[Finding]:
     """The DCAT-AP 3.0.0 shapes (mandatory, range and recommended), run with pySHACL."""
     import pyshacl
     import rdflib
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sh = rdflib.Namespace(SH)
     shapes = rdflib.Graph()
     for name in SHAPE_FILES:
         shapes.parse(shapes_dir / name, format="turtle")

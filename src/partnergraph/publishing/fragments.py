@@ -21,16 +21,11 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from .. import rq
 from ..rdf import iris, namespaces
+from ..rdf.namespaces import DCT, FOAF, HYDRA, RDF, VOID, XSD
 from ..sparql import formats
 
 PAGE_SIZE = 100
 MAX_TERM_CHARS = 4000
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-VOID = namespaces.PREFIXES["void"]
-RDF = namespaces.PREFIXES["rdf"]
-XSD = namespaces.PREFIXES["xsd"]
-FOAF = namespaces.PREFIXES["foaf"]
-DCT = namespaces.PREFIXES["dcterms"]
 PREFIXES = {**namespaces.PREFIXES, "hydra": HYDRA}
 POSITIONS = ("subject", "predicate", "object")
 MEDIA = [formats.BY_NAME[n] for n in ("trig", "nquads", "turtle", "jsonld", "ntriples", "rdfxml")]

@@ -9,13 +9,8 @@ from dataclasses import dataclass, field
 from .. import rq
 from ..rdf import namespaces
 from ..rdf.iris import compact_iri
+from ..rdf.namespaces import DCT, OWL, RDFS, SH
 from ..resources.labels import standard_labels
-
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def named_graph(graph, name: str, fmt: str = "ntriples") -> bytes:

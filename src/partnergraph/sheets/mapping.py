@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from rdflib import OWL, RDF, XSD, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 
 from .schema import DATE_TYPES, PG, Schema, compact, expand, plain
 
@@ -244,7 +244,7 @@ def _column(entry: dict, cls: URIRef, schema: Schema) -> Column:
 
 
 def schema_rdfs_literal() -> URIRef:
-    return URIRef("http://www.w3.org/2000/01/rdf-schema#Literal")
+    return RDFS.Literal
 
 
 def _derive_type(column: Column, found) -> str:

@@ -20,9 +20,9 @@ DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gMonthDay, XSD.gYear)
 # Words for the classes of other vocabularies that the shapes name and the ontology reuses
 # without labelling them itself.
 EXTERNAL_LABELS = {
-    URIRef("http://www.w3.org/ns/org#Organization"): {"en": "organisation (a municipality, region or other organisation)",
+    URIRef(namespaces.ORG + "Organization"): {"en": "organisation (a municipality, region or other organisation)",
                                                       "sv": "organisation (en kommun, region eller annan organisation)"},
-    URIRef("http://www.w3.org/ns/prov#Agent"): {"en": "organisation or person", "sv": "organisation eller person"},
+    URIRef(namespaces.PROV + "Agent"): {"en": "organisation or person", "sv": "organisation eller person"},
     SKOS.Concept: {"en": "concept", "sv": "begrepp"},
 }
 _CURIE = re.compile(r"^([a-z]+):([A-Za-z_][\w.-]*)$")

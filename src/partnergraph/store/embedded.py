@@ -18,6 +18,7 @@ from pyoxigraph import NamedNode
 
 from ..rdf import iris
 from ..rdf.files import RDF_SUFFIXES, rdf_files, rdf_format
+from ..rdf.namespaces import RDF_TYPE
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _read_source(item: LoadItem) -> bytes:
 
 # A first pass of the rules that took longer than this pays for reading their algebra (~1 s).
 ANALYSE_AFTER_SECONDS = 1.0
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 
 
 class StoreUnavailable(OSError):
