@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from .namespaces import PG, PREFIXES, SDG, SDG_HTTPS
+from .text import fold
 
 DEFAULT_BASE = "https://w3id.org/partnergraph/"
 
@@ -20,8 +20,8 @@ _SDG_RE = re.compile(r"^([1-9]|1[0-7])(\.([0-9]+|[a-z]))?$")
 
 def slugify(name: str) -> str:
     """ASCII lower-case slug with hyphens, diacritics folded: 'Växjö kommun' -> 'vaxjo-kommun'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    folded = fold(name).encode("ascii", "ignore").decode("ascii")    # letters with no ASCII form go
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def is_slug(text: str) -> bool:

@@ -10,11 +10,11 @@ import bisect
 import json
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 from .. import rq
 from ..rdf import iris, namespaces
+from ..rdf.text import fold
 from ..resources.labels import pick_label
 from ..sparql.executor import QueryError
 
@@ -23,11 +23,6 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CONTEXTS = ("any", "class", "property", "resource")
 BUILD_TIMEOUT = 600.0   # seconds each of the index's queries may take
 ATTEMPTS, RETRY_SECONDS = 3, 10.0
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Växjö' and 'vaxjo' meet."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def curie(iri: str) -> str | None:
