@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import named_queries as named
+from . import rq
 from .rdf import iris, namespaces, sources
 from .sparql import formats
 from .sparql.cache import ResultCache
@@ -89,7 +90,7 @@ def open_store(path: str, base: str = iris.DEFAULT_BASE) -> EmbeddedStore:
         raise StoreUnavailable(f"{path}: no store here; build one with 'partnergraph load data --store {path}'")
     try:
         embedded = EmbeddedStore(path, read_only=True, base=base)
-        embedded.store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+        embedded.store.query(rq.load("any-named-triple"))
     except (OSError, RuntimeError, ValueError) as err:
         detail = str(err).split("\n")[0]
         raise StoreUnavailable(f"{path}: the store could not be opened: {detail}. If it is damaged, "
@@ -358,7 +359,7 @@ class PartnerGraph:
         return self.answer(text, graph_format=graph_format, bindings=bindings).body
 
     def graph_sizes(self) -> dict[str, int]:
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        rows = self.select(rq.load("graph-sizes"))
         return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from .. import rq
 from ..rdf import iris, namespaces
 from ..resources.labels import default_label, pick_label
 from .index import FacetData, KindIndex
@@ -327,7 +328,7 @@ class Browser:
         return self._types[kind.classes]
 
     def superclasses(self, class_iri: str) -> set[str]:
-        rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {_iri(class_iri)} rdfs:subClassOf+ ?c }}", None)
+        rows = _run(self.graph, rq.load("superclasses").replace("$class", _iri(class_iri)), None)
         return {r["c"]["value"] for r in rows}
 
     def items_query(self, kind: Kind, chosen: Mapping[str, list], lang: str | None = None) -> str:

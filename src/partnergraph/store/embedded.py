@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import NamedNode
 
+from .. import rq
 from ..rdf import iris
 from ..rdf.files import RDF_SUFFIXES, rdf_files, rdf_format
 from ..rdf.namespaces import RDF_TYPE
@@ -112,7 +113,7 @@ class EmbeddedStore:
 
     def graph_sizes(self) -> dict[str, int]:
         sizes = {}
-        for row in self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        for row in self.store.query(rq.load("graph-sizes")):
             sizes[row["g"].value] = int(row["n"].value)
         return dict(sorted(sizes.items()))
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from ... import rq
 from ...drawing import result_views
 from ...graph import PartnerGraph
 from ...named_queries import ParameterError
@@ -177,8 +178,7 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
                 for q in sorted(graph.queries.values(), key=lambda q: q.title_in(lang).casefold())]
     prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in namespaces.PREFIXES.items()
                          if p in ("pg", "rdfs", "skos", "dcterms", "prov", "org", "xsd", "schema", "foaf"))
-    context = {"query": text or f"{prefixes}\n\nSELECT ?partnership ?label WHERE {{\n  ?partnership a pg:Partnership ;\n"
-                                  "               rdfs:label ?label .\n  FILTER (LANG(?label) = \"en\")\n}\nORDER BY ?label",
+    context = {"query": text or f"{prefixes}\n\n{rq.load('editor-example').rstrip()}",
                "examples": examples, "result": None, "error": None, "downloads": [], "views": [],
                "view": None, "chart": None, "view_error": None, "labels": {}}
     status = 200
