@@ -129,7 +129,8 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (IRIs and literals as strings, numbers as numbers)."""
         if self.kind == "graph":
-            return [dict(zip(("subject", "predicate", "object"), (str(t) for t in triple))) for triple in self.to_graph()]
+            return [dict(zip(("subject", "predicate", "object"), (str(t) for t in triple), strict=True))
+                    for triple in self.to_graph()]
         return [{k: _plain(v) for k, v in row.items()} for row in self.bindings()]
 
     def __iter__(self):
@@ -389,7 +390,7 @@ def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Ca
     cells = [[show(row.get(v)) for v in variables] for row in rows]
     widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(variables)]
     def line(values):
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
     out = [line(variables), "  ".join("─" * w for w in widths)]
     out.extend(line(c) for c in cells)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -431,7 +431,7 @@ class Browser:
             self._remember_labels(_run(self.graph, text, self.index_timeout), "item")
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             item_labels = pool.submit(labels)
-            facets = dict(zip(names, pool.map(facet, names)))
+            facets = dict(zip(names, pool.map(facet, names), strict=True))
             item_labels.result()
         return KindIndex(items, facets, time.perf_counter() - started)
 
@@ -535,7 +535,7 @@ class Browser:
             order = [n for n in order if n in matching]
         shown_numbers = order if all_items else order[(page - 1) * size: page * size]
         shown = [Item(index.items[n], self._item_label(index, n, lang)) for n in shown_numbers]
-        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers)), lang, value_label,
+        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers, strict=True)), lang, value_label,
                            listed)
 
         for facet, result, picked, entries in facets:

@@ -9,6 +9,7 @@ Columns are read the way the result gives them: a column `?xLabel` labels the IR
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -291,7 +292,7 @@ def _graph(variables, rows, label: Labeller, colours) -> View:
         for var in present:
             iri = row[var]["value"]
             nodes.setdefault(iri, charts.Node(iri, label.label(row, var), label.link(row, var)))
-        for a, b in zip(present, present[1:]):
+        for a, b in itertools.pairwise(present):
             key = (row[a]["value"], row[b]["value"])
             if key[0] != key[1]:
                 edges.setdefault(key, f"{nodes[key[0]].label} – {nodes[key[1]].label}")

@@ -145,9 +145,9 @@ class Matcher:
         query_cores = core_keys(text)
         for variant in query_cores | {k}:
             for iri in self._exact.get(variant, ()) if variant != k else ():
-                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t: key(t) == variant))
+                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t, variant=variant: key(t) == variant))
             for iri in self._core.get(variant, ()):
-                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t: variant in core_keys(t)))
+                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t, variant=variant: variant in core_keys(t)))
         grams = trigrams(k)
         shared: dict[tuple[str, str], int] = defaultdict(int)
         for gram in grams:
@@ -156,7 +156,7 @@ class Matcher:
         for (iri, name_key), count in shared.items():
             score = FUZZY * 2 * count / (len(grams) + len(trigrams(name_key)))
             if score >= FUZZY * 0.4 and (iri not in found or found[iri].score < score):
-                offer(iri, score, "fuzzy", self._best_name(iri, lambda t: key(t) == name_key))
+                offer(iri, score, "fuzzy", self._best_name(iri, lambda t, name_key=name_key: key(t) == name_key))
         ranked = sorted(found.values(), key=lambda c: (-c.score, c.name.kind != "label", c.iri))[:max(limit, 1)]
         decide(ranked)
         return ranked

@@ -50,7 +50,7 @@ class Pattern:
 
     def params(self) -> dict[str, str]:
         """The pattern as the search form's parameters (explicit representation)."""
-        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms()) if term is not None}
+        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms(), strict=True) if term is not None}
 
 
 def explicit(term) -> str:
@@ -183,7 +183,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
         (search, NamedNode(HYDRA + "template"), Literal(link({}).split("?")[0] + "{?subject,predicate,object}")),
         (search, NamedNode(HYDRA + "variableRepresentation"), NamedNode(HYDRA + "ExplicitRepresentation")),
     ]
-    for name, prop in zip(POSITIONS, ("subject", "predicate", "object")):
+    for name, prop in zip(POSITIONS, ("subject", "predicate", "object"), strict=True):
         mapping = BlankNode(name)
         out += [(search, NamedNode(HYDRA + "mapping"), mapping),
                 (mapping, NamedNode(HYDRA + "variable"), Literal(name)),
@@ -208,7 +208,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
 
 
 def _title(pattern: Pattern) -> str:
-    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms()))
+    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms(), strict=True))
     return f"The triples matching {{ {shown} }}"
 
 

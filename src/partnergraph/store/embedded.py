@@ -294,7 +294,7 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
         except BaseException as err:
             # Close the database first: the frames of the traceback hold it, and a database
             # closed after its directory was removed writes its manifest into it again.
-            store = None
+            store = None  # noqa: F841  (not unused: it drops the reference that keeps the database open)
             traceback.clear_frames(err.__traceback__)
             shutil.rmtree(building, ignore_errors=True)
             raise

@@ -96,7 +96,8 @@ def sparql():
             return query_page(graph, example_text(graph, request.args.get("example")), None)
         return service_description_response(graph, proto.format, accept)
     if len(proto.query) > current_app.config["MAX_QUERY_LENGTH"]:
-        raise PartnergraphError(413, f"The query is longer than the limit of {current_app.config['MAX_QUERY_LENGTH']:,} characters.")
+        limit = current_app.config["MAX_QUERY_LENGTH"]
+        raise PartnergraphError(413, f"The query is longer than the limit of {limit:,} characters.")
     check_graphs(graph, proto.default_graphs + proto.named_graphs)
     if proto.format in ("svg", "image/svg+xml"):
         return view_svg(graph, proto)
@@ -211,7 +212,8 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
                         context["view_error"] = str(err)
                     except ImportError:
                         context["view_error"] = "The map view is not available on this server."
-        kinds = ["results"] if outcome.kind in ("results", "boolean") else ["graph"] if outcome.kind == "graph" else ["results", "graph"]
+        kinds = (["results"] if outcome.kind in ("results", "boolean") else ["graph"] if outcome.kind == "graph"
+                 else ["results", "graph"])
         for fmt in formats.FORMATS:
             if fmt.kind in kinds:
                 context["downloads"].append({"name": fmt.name, "media_type": fmt.media_type,
