@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.rdf import iris
+from partnergraph.rdf import namespaces
 from partnergraph.sparql.errors import explain
 
 PG_LINE = "PREFIX pg: <https://w3id.org/partnergraph/ontology#>"
@@ -43,7 +43,7 @@ def test_syntax_errors_in_plain_words(text, words, line, column):
 
 
 def test_every_known_prefix_gets_its_line():
-    for prefix, namespace in iris.PREFIXES.items():
+    for prefix, namespace in namespaces.PREFIXES.items():
         text = f"SELECT * WHERE {{ ?s {prefix}:x ?o }}"
         assert f"PREFIX {prefix}: <{namespace}>" in explain(text, parser_message(text)).message
 

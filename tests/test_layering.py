@@ -195,7 +195,8 @@ def test_function_local_imports_say_why():
                     context = " ".join(lines[max(0, node.lineno - 3): node.end_lineno])  # a comment over an import block
                     if "start-up" not in context and "startup" not in context:
                         unexplained.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
-    assert not sorted(set(unexplained)), "function-local imports without a start-up reason: " + ", ".join(sorted(set(unexplained)))
+    found = ", ".join(sorted(set(unexplained)))
+    assert not found, f"function-local imports without a start-up reason: {found}"
 
 
 # -- the documentation against the tree --------------------------------------------------------------

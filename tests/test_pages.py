@@ -16,7 +16,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from partnergraph.resources.describe import XSD, format_literal, format_number
+from partnergraph.rdf.namespaces import XSD
+from partnergraph.resources.literals import format_literal, format_number
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/partnergraph/"

@@ -389,7 +389,7 @@ def test_citation_parses_as_bibtex_and_csl_json(pages, name, lang):
 
 
 def test_citation_in_the_data_matches_the_page(graph, pages):
-    from partnergraph.resources.describe import resource_graph
+    from partnergraph.resources.data import resource_graph
     iri = PAGES["municipality"][1]
     g = rdflib.Graph().parse(data=resource_graph(graph, iri, "turtle"), format="turtle")
     cited = {c.language: str(c) for c in g.objects(rdflib.URIRef(iri), DCTERMS.bibliographicCitation)}
@@ -411,12 +411,12 @@ def test_citation_in_the_data_matches_the_page(graph, pages):
     ("https://example.org/Q1", None),
 ])
 def test_external_identifiers_are_named_by_register(iri, expected):
-    from partnergraph.resources.describe import external_identifier
+    from partnergraph.resources.references import external_identifier
     assert external_identifier(iri) == expected
 
 
 def test_a_standard_property_without_an_inverse_label_is_not_read_forwards():
-    from partnergraph.resources.describe import Labels, inverse_label
+    from partnergraph.resources.labels import Labels, inverse_label
     for lang, expected in (("en", "is “see also” of"), ("sv", "är ”se även” för")):
         label = inverse_label("http://www.w3.org/2000/01/rdf-schema#seeAlso", {}, Labels(lang))
         assert label == expected

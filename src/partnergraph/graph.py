@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import named_queries as named
-from .rdf import iris, sources
+from . import rq
+from .rdf import iris, namespaces, sources
 from .sparql import formats
 from .sparql.cache import ResultCache
 from .sparql.executor import InlineRunner, QueryError, QueryJob, QueryOutcome, Runner, WorkerPool
@@ -89,7 +90,7 @@ def open_store(path: str, base: str = iris.DEFAULT_BASE) -> EmbeddedStore:
         raise StoreUnavailable(f"{path}: no store here; build one with 'partnergraph load data --store {path}'")
     try:
         embedded = EmbeddedStore(path, read_only=True, base=base)
-        embedded.store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+        embedded.store.query(rq.load("any-named-triple"))
     except (OSError, RuntimeError, ValueError) as err:
         detail = str(err).split("\n")[0]
         raise StoreUnavailable(f"{path}: the store could not be opened: {detail}. If it is damaged, "
@@ -128,7 +129,8 @@ class Result:
     def rows(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (IRIs and literals as strings, numbers as numbers)."""
         if self.kind == "graph":
-            return [dict(zip(("subject", "predicate", "object"), (str(t) for t in triple))) for triple in self.to_graph()]
+            return [dict(zip(("subject", "predicate", "object"), (str(t) for t in triple), strict=True))
+                    for triple in self.to_graph()]
         return [{k: _plain(v) for k, v in row.items()} for row in self.bindings()]
 
     def __iter__(self):
@@ -150,7 +152,7 @@ class Result:
             raise TypeError("only CONSTRUCT and DESCRIBE queries give a graph")
         graph = rdflib.Graph()
         graph.parse(data=self.outcome.body, format=formats.BY_NAME[self.outcome.format].rdflib)
-        for prefix, ns in iris.PREFIXES.items():
+        for prefix, ns in namespaces.PREFIXES.items():
             graph.bind(prefix, ns)
         return graph
 
@@ -358,7 +360,7 @@ class PartnerGraph:
         return self.answer(text, graph_format=graph_format, bindings=bindings).body
 
     def graph_sizes(self) -> dict[str, int]:
-        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        rows = self.select(rq.load("graph-sizes"))
         return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
 
 
@@ -388,7 +390,7 @@ def rows_to_table(variables: list[str], rows: list[dict[str, dict]], compact: Ca
     cells = [[show(row.get(v)) for v in variables] for row in rows]
     widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(variables)]
     def line(values):
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
     out = [line(variables), "  ".join("─" * w for w in widths)]
     out.extend(line(c) for c in cells)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -24,10 +24,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rdf import iris
+from .rdf import iris, namespaces
+from .rdf.namespaces import XSD
 from .sparql.remote import substitute
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description|param)(?:@([a-z]{2}))?\s*:\s*(.*)$")
 _PARAM_HELP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+--\s+(.*)$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(iri|sdg|string|lang|integer|year)(?:\s+(.*?))?(?:\s+--\s+(.*))?$")
@@ -82,7 +82,7 @@ class Parameter:
             if code is None:
                 raise ParameterError(f"parameter {self.name!r} must be an SDG goal or target such as 4, 4.1 "
                                      f"or http://metadata.un.org/sdg/4, not {value!r}")
-            return ("iri", iris.SDG_NS + code)
+            return ("iri", namespaces.SDG + code)
         if self.type == "integer":
             if not re.match(r"^[+-]?\d{1,18}$", value):
                 raise ParameterError(f"parameter {self.name!r} must be an integer, not {value!r}")

@@ -22,8 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from ..rdf import iris
-from ..resources.describe import default_label, pick_label
+from .. import rq
+from ..rdf import iris, namespaces
+from ..resources.labels import default_label, pick_label
 from .index import FacetData, KindIndex
 
 DEFINITIONS = Path(__file__).with_name("browse.toml")
@@ -102,9 +103,9 @@ class Definitions:
 
 def _expand(term: str) -> str:
     match = _PREFIXED.match(term)
-    if not match or match.group(1) not in iris.PREFIXES:
+    if not match or match.group(1) not in namespaces.PREFIXES:
         raise ValueError(f"browse.toml: {term!r} is not a known prefixed name")
-    return iris.PREFIXES[match.group(1)] + match.group(2)
+    return namespaces.PREFIXES[match.group(1)] + match.group(2)
 
 
 @lru_cache(maxsize=4)
@@ -135,7 +136,7 @@ def load(path: Path = DEFINITIONS) -> Definitions:
 # --- SPARQL --------------------------------------------------------------------------------------
 
 def _prefixes() -> str:
-    return "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()) + "\n"
+    return "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in namespaces.PREFIXES.items()) + "\n"
 
 
 def _private(pattern: str, suffix: str, keep: tuple[str, ...] = ("item",)) -> str:
@@ -153,7 +154,7 @@ def _value_pattern(facet: FacetDef, kind: str, suffix: str | None) -> str:
     """The facet's pattern binding ?value (for sdg, the goal a goal or target belongs to)."""
     pattern = facet.pattern(kind) or ""
     if facet.value == "sdg":
-        pattern += (f' BIND (IRI(CONCAT("{iris.SDG_NS}", REPLACE(STRAFTER(STR(?sdg), "{iris.SDG_NS}"), '
+        pattern += (f' BIND (IRI(CONCAT("{namespaces.SDG}", REPLACE(STRAFTER(STR(?sdg), "{namespaces.SDG}"), '
                     f'"[.].*$", ""))) AS ?value)')
     if suffix is None:
         keep = ("item", "value", "start", "end")
@@ -327,7 +328,7 @@ class Browser:
         return self._types[kind.classes]
 
     def superclasses(self, class_iri: str) -> set[str]:
-        rows = _run(self.graph, _prefixes() + f"SELECT DISTINCT ?c WHERE {{ {_iri(class_iri)} rdfs:subClassOf+ ?c }}", None)
+        rows = _run(self.graph, rq.load("superclasses").replace("$class", _iri(class_iri)), None)
         return {r["c"]["value"] for r in rows}
 
     def items_query(self, kind: Kind, chosen: Mapping[str, list], lang: str | None = None) -> str:
@@ -430,7 +431,7 @@ class Browser:
             self._remember_labels(_run(self.graph, text, self.index_timeout), "item")
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             item_labels = pool.submit(labels)
-            facets = dict(zip(names, pool.map(facet, names)))
+            facets = dict(zip(names, pool.map(facet, names), strict=True))
             item_labels.result()
         return KindIndex(items, facets, time.perf_counter() - started)
 
@@ -534,7 +535,7 @@ class Browser:
             order = [n for n in order if n in matching]
         shown_numbers = order if all_items else order[(page - 1) * size: page * size]
         shown = [Item(index.items[n], self._item_label(index, n, lang)) for n in shown_numbers]
-        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers)), lang, value_label,
+        self._fill_columns(index, kind, shown, dict(zip([i.iri for i in shown], shown_numbers, strict=True)), lang, value_label,
                            listed)
 
         for facet, result, picked, entries in facets:

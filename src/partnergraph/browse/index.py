@@ -51,7 +51,7 @@ class FacetData:
         """The items with any of the chosen values (OR within a facet)."""
         wanted = set(chosen)
         found: set[int] = set()
-        for value, members in zip(self.values, self.members):
+        for value, members in zip(self.values, self.members, strict=True):
             if value in wanted:
                 found.update(members)
         return found
@@ -59,9 +59,9 @@ class FacetData:
     def counts(self, among: set[int] | None) -> dict[object, int]:
         """Items per value, among the given items (None: all items); values without any left out."""
         if among is None:
-            return {v: len(m) for v, m in zip(self.values, self.members)}
+            return {v: len(m) for v, m in zip(self.values, self.members, strict=True)}
         counts = {}
-        for value, members in zip(self.values, self.members):
+        for value, members in zip(self.values, self.members, strict=True):
             n = len(among.intersection(members))        # walks the array once, in C
             if n:
                 counts[value] = n

@@ -6,46 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import rq
-from ..rdf import iris
-from ..resources.describe import LABEL_PROPERTIES, PG, pick_label, sdg_goals
+from ..rdf import iris, namespaces
 
 # The classes the dashboard counts, in the order shown (instances of subclasses included).
 DASHBOARD_CLASSES = ("LocalGovernment", "Region", "Partnership", "Project", "Network", "Membership", "Event",
                      "Organisation", "Person", "Country", "SourceDocument")
 
 
-def all_labels(graph, lang: str) -> dict[str, str]:
-    """One label per IRI for a reader of lang, over the whole graph (one query)."""
-    found: dict[str, dict[str, dict[str, str]]] = {}
-    for row in graph.select(rq.load("all-labels")):
-        by_prop = found.setdefault(row["x"]["value"], {}).setdefault(row["lp"]["value"], {})
-        by_prop.setdefault(row["label"].get("xml:lang", ""), row["label"]["value"])
-    return {iri: pick_label(props, lang) or iri for iri, props in found.items()}
-
-
 def class_counts(graph) -> dict[str, int]:
     """Instances per class IRI, counting subclasses' instances too."""
     return {r["class"]["value"]: int(r["n"]["value"]) for r in graph.select(rq.load("class-counts"))}
-
-
-@dataclass
-class Member:
-    iri: str
-    label: str
-    type_iri: str
-
-
-def class_members(graph, class_iri: str, lang: str, labels: dict[str, str] | None = None) -> list[Member]:
-    """Every resource of a class, sorted by label; type_iri is its most specific listed type."""
-    labels = labels if labels is not None else all_labels(graph, lang)
-    by_iri: dict[str, str] = {}
-    for row in graph.select(rq.load("class-members"), {"class": ("iri", class_iri)}):
-        iri, type_iri = row["s"]["value"], row["type"]["value"]
-        if iri not in by_iri or by_iri[iri] == class_iri:
-            by_iri[iri] = type_iri
-    members = [Member(iri, labels.get(iri, iri), t) for iri, t in by_iri.items()]
-    members.sort(key=lambda m: (m.label.casefold(), m.iri))
-    return members
 
 
 def projects_per_sdg(graph) -> dict[int, int]:
@@ -117,13 +87,12 @@ def partner_network(graph, base: str = iris.DEFAULT_BASE) -> PartnerNetwork:
 
 def sdg_projects(graph, code: str) -> list[tuple[str, str]]:
     """(project IRI, the goal or target IRI it is tagged with) for a goal (with its targets) or a target."""
-    rows = graph.select(rq.load("sdg-projects"), {"goal": ("iri", iris.SDG_NS + code)})
+    rows = graph.select(rq.load("sdg-projects"), {"goal": ("iri", namespaces.SDG + code)})
     return sorted({(r["project"]["value"], r["sdg"]["value"]) for r in rows})
 
 
-__all__ = ["DASHBOARD_CLASSES", "all_labels", "class_counts", "class_members", "projects_per_sdg",
-           "partnerships_per_country", "projects_per_year", "partner_network", "sdg_projects", "sdg_goals",
-           "LABEL_PROPERTIES", "PG"]
+__all__ = ["DASHBOARD_CLASSES", "class_counts", "projects_per_sdg", "partnerships_per_country",
+           "projects_per_year", "partner_network", "sdg_projects"]
 
 
 def sdg_analytics(graph, lang: str) -> dict:

@@ -12,6 +12,7 @@ element_id, so several maps can share a page.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -104,7 +105,7 @@ def _split_antimeridian(ring: list) -> list[list[tuple[float, float]]]:
     its copies shifted by a full turn.
     """
     points = [(float(lon), float(lat)) for lon, lat in ring]
-    if all(abs(a[0] - b[0]) <= 180 for a, b in zip(points, points[1:])):
+    if all(abs(a[0] - b[0]) <= 180 for a, b in itertools.pairwise(points)):
         return [points]
     unwrapped = [points[0]]
     for lon, lat in points[1:]:
@@ -237,7 +238,7 @@ def _great_circle(a: Place, b: Place) -> list[tuple[float, float]]:
         lam, phi = math.radians(p.lon), math.radians(p.lat)
         return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
     u, v = vec(a), vec(b)
-    omega = math.acos(max(-1.0, min(1.0, sum(i * j for i, j in zip(u, v)))))
+    omega = math.acos(max(-1.0, min(1.0, sum(i * j for i, j in zip(u, v, strict=True)))))
     if omega < 1e-9 or abs(omega - math.pi) < 1e-9:
         return [(a.lon, a.lat), (b.lon, b.lat)]
     steps = max(2, math.ceil(math.degrees(omega) / 2))
@@ -245,7 +246,7 @@ def _great_circle(a: Place, b: Place) -> list[tuple[float, float]]:
     for k in range(steps + 1):
         t = k / steps
         s1, s2 = math.sin((1 - t) * omega) / math.sin(omega), math.sin(t * omega) / math.sin(omega)
-        x, y, z = (s1 * i + s2 * j for i, j in zip(u, v))
+        x, y, z = (s1 * i + s2 * j for i, j in zip(u, v, strict=True))
         out.append((math.degrees(math.atan2(y, x)), math.degrees(math.asin(max(-1.0, min(1.0, z))))))
     return out
 
@@ -323,7 +324,7 @@ def world_map(places: Iterable[Place], links: Iterable[Link] = (), *, title: str
     pixels = [view.px(x, y) for x, y in projected]
     occupied = [(x - radius, y - radius, x + radius, y + radius) for x, y in pixels]
     parts.append('<g class="places">')
-    for index, (place, (x, y)) in enumerate(zip(places, pixels)):
+    for index, (place, (x, y)) in enumerate(zip(places, pixels, strict=True)):
         label = _place_label(place, x, y, w, h, radius, font_size, occupied)
         dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{kinds[place.kind]}" '
                f'stroke="#ffffff" stroke-width="1.5"/>')

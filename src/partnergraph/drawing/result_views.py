@@ -9,24 +9,25 @@ Columns are read the way the result gives them: a column `?xLabel` labels the IR
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from ..rdf.namespaces import GEO, XSD
 from . import charts
 from .maps import Place, world_map
 
 VIEWS = ("Table", "BarChart", "LineChart", "Timeline", "Map", "Graph")
 CHART_VIEWS = VIEWS[1:]
 _DEFAULT_VIEW = re.compile(r"^[ \t]*#[ \t]*defaultView[ \t]*:[ \t]*([A-Za-z]+)", re.MULTILINE | re.IGNORECASE)
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 TEMPORAL = {XSD + t for t in ("date", "dateTime", "gYear", "gYearMonth", "dateTimeStamp")}
-WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+WKT = GEO + "wktLiteral"
 _POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s+"
                     r"([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*\)\s*$", re.IGNORECASE)
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -291,7 +292,7 @@ def _graph(variables, rows, label: Labeller, colours) -> View:
         for var in present:
             iri = row[var]["value"]
             nodes.setdefault(iri, charts.Node(iri, label.label(row, var), label.link(row, var)))
-        for a, b in zip(present, present[1:]):
+        for a, b in itertools.pairwise(present):
             key = (row[a]["value"], row[b]["value"])
             if key[0] != key[1]:
                 edges.setdefault(key, f"{nodes[key[0]].label} – {nodes[key[1]].label}")

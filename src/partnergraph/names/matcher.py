@@ -1,7 +1,8 @@
 """The one name matcher: where a person's spelling of a name meets the graph (the reconciliation
 service, spreadsheet import, search), names are folded and scored here.
 
-Folding ignores case, diacritics, the kind of dash, spacing and the dots of initials, so
+Folding (rdf/text.py's fold, and here the dots of initials) ignores case, diacritics, the kind of
+dash and spacing, so
 "Vaxjo", "VÄXJÖ" and "Växjö" are one name, and so are "Kamianets–Podilskyi", "Kamianets-Podilskyi"
 and "Kamianets Podilskyi". On top of that, a name may be written with or without a designator that
 says what kind of local government it is ("Växjö kommun", "Vänersborgs kommun", "Municipality of
@@ -10,17 +11,12 @@ below an exact one. Anything else is a fuzzy candidate (trigram similarity) that
 """
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-# Letters that carry no combining mark in Unicode, so NFKD does not fold them.
-_LETTERS = {"đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ħ": "h"}
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_DASH_MAP = dict.fromkeys(map(ord, DASHES), "-")
+from ..rdf.text import fold
 
 EXACT = 100       # the folded name is a label or an alternative label
 DESIGNATED = 90   # equal once a designator such as "kommun" is left out (on either side)
@@ -34,22 +30,6 @@ _SWEDISH_SUFFIXES = ("kommun", "kommuns", "stad", "kommunen", "stads")
 _SUFFIXES = ("local municipality", "municipality", "district council", "province", "city council",
              "city", "region", "county council", "landsting", "komuna") + _SWEDISH_SUFFIXES
 _PREFIXES = ("municipality of", "city of", "region", "province of", "komuna e", "komuna")
-
-
-@functools.lru_cache(maxsize=8192)
-def fold_char(char: str) -> str:
-    """One character folded: case, diacritics, dashes. May give more than one character (ß, æ).
-    Kept per character: names repeat the same few hundred, and every index build folds them all."""
-    if char in DASHES:
-        return "-"
-    decomposed = unicodedata.normalize("NFKD", char)
-    out = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return "".join(_LETTERS.get(c, c) for c in out)
-
-
-def fold(text: str) -> str:
-    """Case, diacritics and dashes folded, spacing collapsed: 'VÄXJÖ – Kalush' -> 'vaxjo - kalush'."""
-    return " ".join("".join(fold_char(c) for c in text).split())
 
 
 _DROP = re.compile(r"[.'’‘`´]")
@@ -165,9 +145,9 @@ class Matcher:
         query_cores = core_keys(text)
         for variant in query_cores | {k}:
             for iri in self._exact.get(variant, ()) if variant != k else ():
-                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t: key(t) == variant))
+                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t, variant=variant: key(t) == variant))
             for iri in self._core.get(variant, ()):
-                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t: variant in core_keys(t)))
+                offer(iri, DESIGNATED, "designator", self._best_name(iri, lambda t, variant=variant: variant in core_keys(t)))
         grams = trigrams(k)
         shared: dict[tuple[str, str], int] = defaultdict(int)
         for gram in grams:
@@ -176,7 +156,7 @@ class Matcher:
         for (iri, name_key), count in shared.items():
             score = FUZZY * 2 * count / (len(grams) + len(trigrams(name_key)))
             if score >= FUZZY * 0.4 and (iri not in found or found[iri].score < score):
-                offer(iri, score, "fuzzy", self._best_name(iri, lambda t: key(t) == name_key))
+                offer(iri, score, "fuzzy", self._best_name(iri, lambda t, name_key=name_key: key(t) == name_key))
         ranked = sorted(found.values(), key=lambda c: (-c.score, c.name.kind != "label", c.iri))[:max(limit, 1)]
         decide(ranked)
         return ranked

@@ -15,18 +15,17 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from .. import rq
-from ..rdf import iris
-from ..resources.describe import DCT, FOAF, RDFS, SKOS, default_label, pick_label
+from ..rdf import iris, namespaces
+from ..rdf.namespaces import DCT, FOAF, PG, RDFS, SKOS
+from ..resources.labels import default_label, pick_label
 from ..version import __version__
 from .matcher import Candidate, Matcher, Name, decide, key
 
-PG = iris.ONTOLOGY_NS
-RDF_TYPE = iris.PREFIXES["rdf"] + "type"
 LABELS = {RDFS + "label": "label", SKOS + "prefLabel": "label", FOAF + "name": "label",
           DCT + "title": "label", SKOS + "altLabel": "alt"}
 DESCRIPTION = DCT + "description"
 # Types that make a resource part of the schema (classes, properties, shapes), not an entity.
-SCHEMA_NAMESPACES = tuple(iris.PREFIXES[p] for p in ("rdf", "rdfs", "owl", "sh"))
+SCHEMA_NAMESPACES = tuple(namespaces.PREFIXES[p] for p in ("rdf", "rdfs", "owl", "sh"))
 
 # The manifest's default types: (name, class). "municipality" is every local government (cities,
 # provinces and district councils abroad are municipalities in the IRI scheme too).
@@ -120,7 +119,7 @@ def _vocabulary(rows: list[dict], var: str) -> dict[str, dict[str, Any]]:
 
 
 def compact(iri: str) -> str:
-    for prefix, ns in iris.PREFIXES.items():
+    for prefix, ns in namespaces.PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
@@ -132,10 +131,10 @@ def expand(name: str, what: str) -> str:
     if name.startswith(("http://", "https://", "urn:")):
         return iris.normalise_sdg_iri(name)
     prefix, colon, local = name.partition(":")
-    if colon and prefix in iris.PREFIXES and re.fullmatch(r"[\w.\-]*", local):
-        return iris.PREFIXES[prefix] + local
+    if colon and prefix in namespaces.PREFIXES and re.fullmatch(r"[\w.\-]*", local):
+        return namespaces.PREFIXES[prefix] + local
     raise ReconcileError(f"{what} {name!r} is neither an IRI nor a prefixed name "
-                         f"(known prefixes: {', '.join(sorted(iris.PREFIXES))})")
+                         f"(known prefixes: {', '.join(sorted(namespaces.PREFIXES))})")
 
 
 # -- manifest -------------------------------------------------------------------------------------

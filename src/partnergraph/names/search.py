@@ -1,7 +1,7 @@
 """Text search over labels, titles and descriptions, insensitive to case and diacritics.
 
 The texts are fetched once (two queries) into a SearchIndex; queries and texts are folded in
-Python by the one name matcher's fold_char (reconcile.py: case, diacritics, kinds of dash), so
+Python by the one fold (rdf/text.py: case, diacritics, kinds of dash), so
 "vaxjo" finds Växjö and "UKMERGE" Ukmergė.
 Ranking: exact label > label prefix > label word > label substring > title/description; more
 matched terms rank higher. Snippets come as segments (text, matched) for the template to mark up.
@@ -12,29 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from .. import rq
-from ..resources.describe import DCT, FOAF, RDFS, SKOS, pick_label
-from .matcher import fold_char
+from ..rdf.namespaces import DCT, FOAF, RDFS, SKOS
+from ..rdf.text import fold, fold_with_map
+from ..resources.labels import pick_label
 
 LABELS = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name")
 TEXTS = (DCT + "title", DCT + "description")
 EXACT, PREFIX, WORD, SUBSTRING, TEXT = 50, 40, 30, 20, 10
 MORE_TERMS = 12   # each further query term matched is worth more than one step of the ladder
 _WORD = re.compile(r"\w+")
-
-
-def fold(text: str) -> str:
-    """'Ukmergė' -> 'ukmerge', 'VÄXJÖ' -> 'vaxjo'."""
-    return "".join(fold_char(c) for c in text)
-
-
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each folded character, the index of the original character."""
-    out, where = [], []
-    for index, char in enumerate(text):
-        folded = fold_char(char)
-        out.append(folded)
-        where.extend([index] * len(folded))
-    return "".join(out), where
 
 
 @dataclass

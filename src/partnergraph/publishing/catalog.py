@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 from .. import rq, settings
 from ..graph import PartnerGraph
-from ..rdf import iris
+from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
+from ..rdf.namespaces import DCAT, DCATAP, SH, SKOS, VCARD
 from ..sparql import formats
 from .alignment import EXPORTS, export_bytes
 from .dataset import DUMP_FORMATS, Dumps
@@ -30,9 +31,6 @@ SERVICES_TEMPLATE = HERE / "catalog-services.ttl"
 DEFAULT_SHAPES_DIR = HERE.parent.parent.parent / "shared" / "vocab" / "dcat-ap-3.0.0"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCATAP = "http://data.europa.eu/r5r/"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
 PLACEHOLDER = "urn:partnergraph:"
 LICENCE = "http://creativecommons.org/licenses/by/4.0/"
 STABLE = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
@@ -149,27 +147,45 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     is described only when its endpoint's route is among them (None: every service, for checking).
     services_root: where the services answer (default: site; the static export points it at a
     live server)."""
-    import rdflib
-    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+    import rdflib  # start-up: rdflib only when a catalogue is asked for
 
     site = site.rstrip("/") + "/"
     services_root = (services_root or site).rstrip("/") + "/"
     if urlsplit(site).scheme not in ("http", "https") or not urlsplit(site).netloc:
         raise CatalogError(f"the catalogue needs an absolute http(s) root URL, not {site!r}")
-    base = config["BASE_IRI"]
-    dcat, dcatap, vcard = rdflib.Namespace(DCAT), rdflib.Namespace(DCATAP), rdflib.Namespace(VCARD)
-    ds = rdflib.URIRef(dataset_iri(base))
+    ds = rdflib.URIRef(dataset_iri(config["BASE_IRI"]))
     catalog = rdflib.URIRef(site + "catalog")
-    replacements = {PLACEHOLDER + "dataset": str(ds), PLACEHOLDER + "ontology": iris.ONTOLOGY_NS.rstrip("#")}
+    replacements = {PLACEHOLDER + "dataset": str(ds), PLACEHOLDER + "ontology": namespaces.PG.rstrip("#")}
+
+    g = _fixed_description(site, replacements)
+    services = _add_services(g, catalog, ds, services_root, routes, replacements)
+    _add_downloads(g, graph, ds, site, dumps)
+    _add_coverage(g, graph, ds, catalog, site)
+    _add_publisher(g, config, site, catalog, ds, services)
+    return _reachable(g, catalog)
+
+
+def _fixed_description(site: str, replacements: Mapping[str, str]):
+    """A graph with the catalogue's prefixes and its fixed description (catalog.ttl)."""
+    import rdflib
 
     g = rdflib.Graph()
-    for prefix, ns in (("dcat", DCAT), ("dcatap", DCATAP), ("dct", str(DCTERMS)), ("foaf", str(FOAF)),
-                       ("vcard", VCARD), ("skos", "http://www.w3.org/2004/02/skos/core#")):
+    for prefix, ns in (("dcat", DCAT), ("dcatap", DCATAP), ("dct", namespaces.DCT), ("foaf", namespaces.FOAF), ("vcard", VCARD),
+                       ("skos", SKOS)):
         g.bind(prefix, ns, replace=True)
     for triple in _template(TEMPLATE, site, replacements):
         g.add(triple)
+    return g
 
-    # the data services whose routes this application has
+
+def _add_services(g, catalog, ds, services_root: str, routes: Collection[str] | None,
+                  replacements: Mapping[str, str]) -> list:
+    """The data services whose routes this application has (catalog-services.ttl), with the
+    distributions they give access to; the services kept, in IRI order."""
+    import rdflib
+    from rdflib.namespace import RDF
+
+    dcat = rdflib.Namespace(DCAT)
     service_triples = _template(SERVICES_TEMPLATE, services_root, replacements)
     services = {s for s, p, o in service_triples if p == RDF.type and o == dcat.DataService}
     endpoint = {s: o for s, p, o in service_triples if p == dcat.endpointURL}
@@ -180,13 +196,17 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     for triple in service_triples:
         if triple[0] not in dropped:
             g.add(triple)
-    for service in sorted(services - absent):
+    kept = sorted(services - absent)
+    for service in kept:
         g.add((catalog, dcat.service, service))
     for dist, service in access.items():
         if service not in absent:
             g.add((ds, dcat.distribution, dist))
+    return kept
 
-    # the downloads: every dump and every alignment export
+
+def _add_downloads(g, graph, ds, site: str, dumps) -> None:
+    """A distribution for every dump and every alignment export, with its size and licence."""
     sizes = dumps.sizes()
     downloads = [(f"dumps/{d.filename}", d.media_type, d.gzip, d.title, sizes[d.filename],
                   {lang: text.format(title=d.title) for lang, text in DUMP_DESCRIPTIONS.items()})
@@ -196,32 +216,46 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         downloads.append((f"alignment/{filename}", formats.BY_NAME[fmt_name].media_type, False, title, len(body),
                           {"en": title}))
     for path, media_type, gzipped, title, size, descriptions in downloads:
-        url = rdflib.URIRef(site + path)
-        dist = rdflib.URIRef(site + path + "#distribution")
-        g.add((ds, dcat.distribution, dist))
-        g.add((dist, RDF.type, dcat.Distribution))
-        g.add((dist, DCTERMS.title, rdflib.Literal(title, lang="en")))
-        for lang, text in descriptions.items():
-            g.add((dist, DCTERMS.description, rdflib.Literal(text, lang=lang)))
-        g.add((dist, dcat.accessURL, url))
-        g.add((dist, dcat.downloadURL, url))
-        media = rdflib.URIRef(IANA + media_type)
-        g.add((dist, dcat.mediaType, media))
-        g.add((media, RDF.type, DCTERMS.MediaType))
-        if media_type in EU_FILE_TYPES:
-            file_type = rdflib.URIRef(EU_FILE_TYPE + EU_FILE_TYPES[media_type])
-            g.add((dist, DCTERMS["format"], file_type))
-            g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
-            g.add((file_type, SKOS.inScheme, rdflib.URIRef(EU_FILE_TYPE.rstrip("/"))))
-        if gzipped:
-            gz = rdflib.URIRef(IANA + "application/gzip")
-            g.add((dist, dcat.compressFormat, gz))
-            g.add((gz, RDF.type, DCTERMS.MediaType))
-        g.add((dist, dcat.byteSize, rdflib.Literal(str(size), datatype=XSD.decimal)))
-        g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
-        g.add((dist, dcatap.availability, rdflib.URIRef(STABLE)))
+        _add_distribution(g, ds, site + path, media_type, gzipped, title, size, descriptions)
 
-    # from the data: keywords, spatial and temporal coverage, dates of the data files
+
+def _add_distribution(g, ds, url: str, media_type: str, gzipped: bool, title: str, size: int,
+                      descriptions: Mapping[str, str]) -> None:
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+    dcat, dcatap = rdflib.Namespace(DCAT), rdflib.Namespace(DCATAP)
+    dist = rdflib.URIRef(url + "#distribution")
+    g.add((ds, dcat.distribution, dist))
+    g.add((dist, RDF.type, dcat.Distribution))
+    g.add((dist, DCTERMS.title, rdflib.Literal(title, lang="en")))
+    for lang, text in descriptions.items():
+        g.add((dist, DCTERMS.description, rdflib.Literal(text, lang=lang)))
+    g.add((dist, dcat.accessURL, rdflib.URIRef(url)))
+    g.add((dist, dcat.downloadURL, rdflib.URIRef(url)))
+    media = rdflib.URIRef(IANA + media_type)
+    g.add((dist, dcat.mediaType, media))
+    g.add((media, RDF.type, DCTERMS.MediaType))
+    if media_type in EU_FILE_TYPES:
+        file_type = rdflib.URIRef(EU_FILE_TYPE + EU_FILE_TYPES[media_type])
+        g.add((dist, DCTERMS["format"], file_type))
+        g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+        g.add((file_type, SKOS.inScheme, rdflib.URIRef(EU_FILE_TYPE.rstrip("/"))))
+    if gzipped:
+        gz = rdflib.URIRef(IANA + "application/gzip")
+        g.add((dist, dcat.compressFormat, gz))
+        g.add((gz, RDF.type, DCTERMS.MediaType))
+    g.add((dist, dcat.byteSize, rdflib.Literal(str(size), datatype=XSD.decimal)))
+    g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
+    g.add((dist, dcatap.availability, rdflib.URIRef(STABLE)))
+
+
+def _add_coverage(g, graph, ds, catalog, site: str) -> None:
+    """From the data: keywords, spatial and temporal coverage, dates of the data files."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+    dcat = rdflib.Namespace(DCAT)
     for label, lang in keywords(graph):
         g.add((ds, dcat.keyword, rdflib.Literal(label, lang=lang)))
     for place in countries(graph):
@@ -246,7 +280,13 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
             g.add((subject, DCTERMS.issued, rdflib.Literal(dates[0].isoformat(), datatype=XSD.date)))
             g.add((subject, DCTERMS.modified, rdflib.Literal(dates[1].isoformat(), datatype=XSD.date)))
 
-    # from the settings: who publishes it, and whom to ask
+
+def _add_publisher(g, config: Mapping, site: str, catalog, ds, services) -> None:
+    """From the settings: who publishes the catalogue, the dataset and the services, and whom to ask."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, FOAF, RDF
+
+    dcat, vcard = rdflib.Namespace(DCAT), rdflib.Namespace(VCARD)
     publisher = rdflib.URIRef(publisher_iri(config, site))
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, RDF.type, FOAF.Organization))
@@ -260,11 +300,10 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         for name in publisher_names(config, site):
             g.add((contact, vcard.fn, name))
         g.add((contact, vcard.hasEmail, rdflib.URIRef("mailto:" + config["CONTACT_EMAIL"])))
-    for subject in (catalog, ds, *sorted(services - absent)):
+    for subject in (catalog, ds, *services):
         g.add((subject, DCTERMS.publisher, publisher))
         if contact is not None and subject != catalog:
             g.add((subject, dcat.contactPoint, contact))
-    return _reachable(g, catalog)
 
 
 def _reachable(g, root):
@@ -387,7 +426,7 @@ def shacl_findings(g, shapes_dir: Path) -> list[Finding]:
     """The DCAT-AP 3.0.0 shapes (mandatory, range and recommended), run with pySHACL."""
     import pyshacl
     import rdflib
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sh = rdflib.Namespace(SH)
     shapes = rdflib.Graph()
     for name in SHAPE_FILES:
         shapes.parse(shapes_dir / name, format="turtle")

@@ -16,8 +16,7 @@ from pathlib import Path
 import pyoxigraph
 
 from .. import rq
-from ..rdf import iris, templates
-from ..resources.describe import sdg_goals  # noqa: F401  (re-exported for views)
+from ..rdf import namespaces, templates
 from ..sparql import formats
 from .alignment import EXPORTS, export_bytes
 from .ontology_docs import named_graph
@@ -74,7 +73,7 @@ def serialise_dump(graph, base: str, dump: DumpFormat, dataset=None) -> bytes:
             body = _sorted_lines(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES))
         else:
             fmt = formats.by_name(dump.graph_format, "graph").oxigraph
-            prefixes = iris.PREFIXES if dump.graph_format == "turtle" else None
+            prefixes = namespaces.PREFIXES if dump.graph_format == "turtle" else None
             body = pyoxigraph.serialize(triples, format=fmt, prefixes=prefixes) if prefixes \
                 else pyoxigraph.serialize(triples, format=fmt)
     return gzip.compress(body, mtime=0) if dump.gzip else body
@@ -103,17 +102,13 @@ class Dumps:
 
 # -- VoID and DCAT -------------------------------------------------------------------------------
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-
-
 def vocabularies(graph) -> list[str]:
-    """Namespaces (from iris.PREFIXES) of the properties and classes the graph uses."""
+    """Namespaces (from namespaces.PREFIXES) of the properties and classes the graph uses."""
     used = set()
-    namespaces = sorted(set(iris.PREFIXES.values()), key=len, reverse=True)
+    known = sorted(set(namespaces.PREFIXES.values()), key=len, reverse=True)
     for row in graph.select(rq.load("void-terms")):
         term = row["term"]["value"]
-        for ns in namespaces:
+        for ns in known:
             if term.startswith(ns):
                 used.add(ns)
                 break
@@ -148,10 +143,10 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     import rdflib
     from rdflib.namespace import DCTERMS, RDF, XSD
 
-    void, dcat = rdflib.Namespace(VOID), rdflib.Namespace(DCAT)
+    void, dcat = rdflib.Namespace(namespaces.VOID), rdflib.Namespace(namespaces.DCAT)
     site = site.rstrip("/") + "/"
     g = templates.fill(VOID_TEMPLATE, {BASE_PLACEHOLDER: base, SITE_PLACEHOLDER: site})
-    for prefix, ns in iris.PREFIXES.items():
+    for prefix, ns in namespaces.PREFIXES.items():
         g.bind(prefix, ns)
     ds = rdflib.URIRef(base + ".well-known/void#partnergraph")
     licence = next(g.objects(ds, DCTERMS.license))
@@ -166,7 +161,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
             g.add((ds, void["distinct" + key.capitalize()] if key != "properties" else void.properties,
                    rdflib.Literal(int(stats[0][key]["value"]), datatype=XSD.integer)))
     for class_iri, count in sorted(class_counts.items()):
-        if not class_iri.startswith(iris.ONTOLOGY_NS):
+        if not class_iri.startswith(namespaces.PG):
             continue
         part = rdflib.BNode()
         g.add((ds, void.classPartition, part))
@@ -180,7 +175,7 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         for key, prop in (("triples", void.triples), ("subjects", void.distinctSubjects),
                           ("properties", void.properties), ("objects", void.distinctObjects)):
             g.add((sub, prop, rdflib.Literal(row[key], datatype=XSD.integer)))
-        g.add((sub, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name"), rdflib.URIRef(name)))
+        g.add((sub, rdflib.URIRef(namespaces.SD + "name"), rdflib.URIRef(name)))
     media = "https://www.iana.org/assignments/media-types/"
 
     def distribution(url: str, title: str, media_type: str, size: int, gzipped: bool = False):

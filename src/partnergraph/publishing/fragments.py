@@ -20,18 +20,13 @@ import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from .. import rq
-from ..rdf import iris
+from ..rdf import iris, namespaces
+from ..rdf.namespaces import DCT, FOAF, HYDRA, RDF, VOID, XSD
 from ..sparql import formats
 
 PAGE_SIZE = 100
 MAX_TERM_CHARS = 4000
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-VOID = iris.PREFIXES["void"]
-RDF = iris.PREFIXES["rdf"]
-XSD = iris.PREFIXES["xsd"]
-FOAF = iris.PREFIXES["foaf"]
-DCT = iris.PREFIXES["dcterms"]
-PREFIXES = {**iris.PREFIXES, "hydra": HYDRA}
+PREFIXES = {**namespaces.PREFIXES, "hydra": HYDRA}
 POSITIONS = ("subject", "predicate", "object")
 MEDIA = [formats.BY_NAME[n] for n in ("trig", "nquads", "turtle", "jsonld", "ntriples", "rdfxml")]
 
@@ -55,7 +50,7 @@ class Pattern:
 
     def params(self) -> dict[str, str]:
         """The pattern as the search form's parameters (explicit representation)."""
-        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms()) if term is not None}
+        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms(), strict=True) if term is not None}
 
 
 def explicit(term) -> str:
@@ -188,7 +183,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
         (search, NamedNode(HYDRA + "template"), Literal(link({}).split("?")[0] + "{?subject,predicate,object}")),
         (search, NamedNode(HYDRA + "variableRepresentation"), NamedNode(HYDRA + "ExplicitRepresentation")),
     ]
-    for name, prop in zip(POSITIONS, ("subject", "predicate", "object")):
+    for name, prop in zip(POSITIONS, ("subject", "predicate", "object"), strict=True):
         mapping = BlankNode(name)
         out += [(search, NamedNode(HYDRA + "mapping"), mapping),
                 (mapping, NamedNode(HYDRA + "variable"), Literal(name)),
@@ -213,7 +208,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
 
 
 def _title(pattern: Pattern) -> str:
-    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms()))
+    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms(), strict=True))
     return f"The triples matching {{ {shown} }}"
 
 

@@ -7,15 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import rq
-from ..rdf import iris
+from ..rdf import namespaces
 from ..rdf.iris import compact_iri
-from ..resources.describe import standard_labels
-
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+from ..rdf.namespaces import DCT, OWL, RDFS, SH
+from ..resources.labels import standard_labels
 
 
 def named_graph(graph, name: str, fmt: str = "ntriples") -> bytes:
@@ -79,9 +74,9 @@ class OntologyDoc:
 
 def _ref(g, node, lang: str) -> Ref:
     iri = str(node)
-    if iri.startswith(iris.ONTOLOGY_NS):
-        label = _pick(_texts(g, node, RDFS + "label"), lang) or iri[len(iris.ONTOLOGY_NS):]
-        return Ref(iri, f"pg:{iri[len(iris.ONTOLOGY_NS):]} ({label})")
+    if iri.startswith(namespaces.PG):
+        label = _pick(_texts(g, node, RDFS + "label"), lang) or iri[len(namespaces.PG):]
+        return Ref(iri, f"pg:{iri[len(namespaces.PG):]} ({label})")
     standard = standard_labels().get(iri, {})
     return Ref(iri, compact_iri(iri) + (f" ({standard.get(lang) or standard.get('en')})" if standard else ""))
 
@@ -98,9 +93,9 @@ def ontology_doc(graph, base: str, lang: str = "en", class_counts: dict[str, int
 
     def term(subject, kinds) -> Term:
         iri = str(subject)
-        t = Term(iri, iri[len(iris.ONTOLOGY_NS):], kinds, _texts(g, subject, RDFS + "label"),
+        t = Term(iri, iri[len(namespaces.PG):], kinds, _texts(g, subject, RDFS + "label"),
                  _texts(g, subject, RDFS + "comment"))
-        t.inverse_labels = _texts(g, subject, iris.ONTOLOGY_NS + "inverseLabel")
+        t.inverse_labels = _texts(g, subject, namespaces.PG + "inverseLabel")
         for prop, target in ((RDFS + "subClassOf", t.parents), (RDFS + "subPropertyOf", t.parents),
                              (RDFS + "domain", t.domain), (RDFS + "range", t.range), (OWL + "inverseOf", t.inverse)):
             for value in g.objects(subject, rdflib.URIRef(prop)):
@@ -110,7 +105,7 @@ def ontology_doc(graph, base: str, lang: str = "en", class_counts: dict[str, int
 
     classes, properties = [], []
     for subject in sorted(set(g.subjects(R.type, rdflib.OWL.Class)), key=str):
-        if str(subject).startswith(iris.ONTOLOGY_NS):
+        if str(subject).startswith(namespaces.PG):
             t = term(subject, ["owl:Class"])
             t.usage = counts.get(t.iri, 0)
             classes.append(t)
@@ -118,7 +113,7 @@ def ontology_doc(graph, base: str, lang: str = "en", class_counts: dict[str, int
     seen = set()
     for kind in prop_kinds:
         for subject in g.subjects(R.type, rdflib.URIRef(kind)):
-            if str(subject).startswith(iris.ONTOLOGY_NS) and subject not in seen:
+            if str(subject).startswith(namespaces.PG) and subject not in seen:
                 seen.add(subject)
                 kinds = ["owl:" + str(k)[len(OWL):] for k in g.objects(subject, R.type) if str(k).startswith(OWL)]
                 t = term(subject, sorted(kinds))
@@ -130,7 +125,7 @@ def ontology_doc(graph, base: str, lang: str = "en", class_counts: dict[str, int
     description = _pick(_texts(g, onto, DCT + "description"), lang) if onto is not None else ""
     version = str(next(iter(g.objects(onto, rdflib.OWL.versionInfo)), "")) if onto is not None else ""
     licence = next(iter(g.objects(onto, rdflib.DCTERMS.license)), None) if onto is not None else None
-    return OntologyDoc(str(onto) if onto is not None else iris.ONTOLOGY_NS, title, description, version,
+    return OntologyDoc(str(onto) if onto is not None else namespaces.PG, title, description, version,
                        str(licence) if licence else None, classes, properties)
 
 

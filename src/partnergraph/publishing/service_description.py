@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..rdf import templates
+from ..rdf import namespaces, templates
 from ..sparql import formats
 
 TEMPLATE = Path(__file__).resolve().parent / "service-description.ttl"
@@ -15,7 +15,7 @@ def description(graph, endpoint_url: str):
     """The service description (an rdflib Graph) of graph's endpoint at endpoint_url (http://host/sparql)."""
     import rdflib  # start-up: the server imports rdflib only when a client asks for this
     from rdflib.namespace import RDF, VOID
-    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    SD = rdflib.Namespace(namespaces.SD)
     out = templates.fill(TEMPLATE, {PLACEHOLDER: endpoint_url})
     out.bind("void", VOID)
     service, dataset, default = (rdflib.URIRef(endpoint_url + suffix) for suffix in ("#service", "#dataset", "#default-graph"))

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
+from .namespaces import PG, PREFIXES, SDG, SDG_HTTPS
+from .text import fold
+
 DEFAULT_BASE = "https://w3id.org/partnergraph/"
-ONTOLOGY_NS = "https://w3id.org/partnergraph/ontology#"
-SDG_NS = "http://metadata.un.org/sdg/"
-SDG_HTTPS_NS = "https://metadata.un.org/sdg/"
 
 KINDS = (
     "municipality", "region", "country", "organisation", "person", "partnership",
@@ -18,31 +17,11 @@ KINDS = (
 _SLUG_RE = re.compile(r"^[a-z0-9_]+(-[a-z0-9_]+)*$")
 _SDG_RE = re.compile(r"^([1-9]|1[0-7])(\.([0-9]+|[a-z]))?$")
 
-PREFIXES = {
-    "pg": ONTOLOGY_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "sdg": SDG_NS,
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-}
-
 
 def slugify(name: str) -> str:
     """ASCII lower-case slug with hyphens, diacritics folded: 'Växjö kommun' -> 'vaxjo-kommun'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    folded = fold(name).encode("ascii", "ignore").decode("ascii")    # letters with no ASCII form go
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def is_slug(text: str) -> bool:
@@ -89,29 +68,29 @@ def local_url(iri: str, base: str = DEFAULT_BASE) -> str | None:
         if path.startswith(".well-known/void"):
             return "/.well-known/void"
         return "/" + path
-    if iri.startswith(ONTOLOGY_NS):
-        return "/ontology#" + iri[len(ONTOLOGY_NS):]
+    if iri.startswith(PG):
+        return "/ontology#" + iri[len(PG):]
     code = sdg_code(iri)
     return f"/sdg/{code}" if code else None
 
 
 def normalise_sdg_iri(iri: str) -> str:
     """Accept the https:// form of the UN's SDG IRIs on input; the UN's data uses http://."""
-    if iri.startswith(SDG_HTTPS_NS):
-        return SDG_NS + iri[len(SDG_HTTPS_NS):]
+    if iri.startswith(SDG_HTTPS):
+        return SDG + iri[len(SDG_HTTPS):]
     return iri
 
 
 def normalise_sdg_text(text: str) -> str:
     """Rewrite every https://metadata.un.org/sdg/ occurrence in a query or search string."""
-    return text.replace(SDG_HTTPS_NS, SDG_NS)
+    return text.replace(SDG_HTTPS, SDG)
 
 
 def sdg_code(iri: str) -> str | None:
     """'4' or '4.1' for a UN goal or target IRI, else None."""
     iri = normalise_sdg_iri(iri)
-    if iri.startswith(SDG_NS):
-        code = iri[len(SDG_NS):]
+    if iri.startswith(SDG):
+        code = iri[len(SDG):]
         if _SDG_RE.match(code):
             return code
     return None

@@ -1,7 +1,7 @@
 """The SPARQL the views and the core functions run, as .rq files (queries are data, not strings in code)."""
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -63,7 +63,8 @@ corrected and imported again. """ + KIND_HELP
 
 @click.command("template", help=TEMPLATE_HELP)
 @click.argument("kind", callback=_kind, metavar="KIND")
-@click.option("-o", "--out", type=click.Path(dir_okay=False), help="Write the template here (.csv or .xlsx); default: CSV on standard output.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False),
+              help="Write the template here (.csv or .xlsx); default: CSV on standard output.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), help="Format (default: from the file name, else csv).")
 @click.option("--describe", is_flag=True, help="Print the column reference (Markdown) instead of the template.")
 @lang_option

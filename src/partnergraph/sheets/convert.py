@@ -12,7 +12,7 @@ import rdflib
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from ..names import matcher
-from ..rdf import iris
+from ..rdf import iris, namespaces
 from .mapping import SEPARATOR, Column
 from .schema import PG, Schema, compact
 
@@ -183,7 +183,7 @@ def parse_sdg(text: str, column: Column) -> URIRef:
         low, high = min(map(int, goals)), max(map(int, goals))
         raise CellError(f"'{text}' is not a Sustainable Development Goal: the goals are numbered {low} to {high}, "
                         "and a target is written with its goal's number, like 4.1")
-    return URIRef(iris.SDG_NS + code)
+    return URIRef(namespaces.SDG + code)
 
 
 def parse_choice(text: str, column: Column, what: str = "value") -> URIRef:

@@ -21,7 +21,7 @@ from pathlib import Path
 import rdflib
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Literal, URIRef
 
-from ..rdf import iris
+from ..rdf import iris, namespaces
 from ..store.validation import ValidationSetupError, check_syntax, parse_graph, rdf_files, validate_paths
 from .mapping import Mapping, MappingError, load_mapping, plain_rule
 from .planner import Planner, Problem, RowPlan, Statement, shorten
@@ -147,7 +147,7 @@ def show(term) -> str:
 def _namespaces(base: str = iris.DEFAULT_BASE) -> rdflib.Graph:
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix in TURTLE_PREFIXES:
-        graph.bind(prefix, iris.PREFIXES[prefix])
+        graph.bind(prefix, namespaces.PREFIXES[prefix])
     for prefix, kind in ID_PREFIXES.items():
         graph.bind(prefix, f"{base}id/{kind}/")
     return graph
@@ -214,9 +214,11 @@ def source_triples(source: URIRef, sheet: Sheet, mapping: Mapping, slug: str, co
         (source, RDFS.label, Literal(f"Spreadsheet {name} ({mapping.title_en.lower()})", lang="en")),
         (source, RDFS.label, Literal(f"Kalkylblad {name} ({mapping.title_sv.lower()})", lang="sv")),
         (source, DCTERMS.description, Literal(
-            f"The {mapping.sheet} sheet {name}, {count} row(s), imported into the graph; a copy of its rows is {where}.", lang="en")),
+            f"The {mapping.sheet} sheet {name}, {count} row(s), imported into the graph; a copy of its rows is {where}.",
+            lang="en")),
         (source, DCTERMS.description, Literal(
-            f"Bladet {mapping.title_sv.lower()} i {name}, {count} rad(er), importerat till grafen; en kopia av raderna finns i {where}.", lang="sv")),
+            f"Bladet {mapping.title_sv.lower()} i {name}, {count} rad(er), importerat till grafen; "
+            f"en kopia av raderna finns i {where}.", lang="sv")),
         (source, DCTERMS.created, Literal(today.isoformat(), datatype=XSD.date)),
     ]
     media = MEDIA_TYPES.get(Path(sheet.path).suffix.lower())
@@ -255,9 +257,10 @@ def import_sheet(path: str | Path, kind: str, *, data_dir: str | Path = "data", 
         return result
     publisher_iri = None
     if publisher:
-        found = probe.index.find(publisher, [URIRef(iris.PREFIXES["org"] + "Organization")])
+        found = probe.index.find(publisher, [URIRef(namespaces.PREFIXES["org"] + "Organization")])
         if len(found) != 1:
-            raise ImportSetupError(f"--publisher {publisher!r}: {'no' if not found else 'more than one'} organisation has that name")
+            how_many = "no" if not found else "more than one"
+            raise ImportSetupError(f"--publisher {publisher!r}: {how_many} organisation has that name")
         publisher_iri = found[0]
 
     skipped: dict[int, list[Problem]] = {}
@@ -430,13 +433,13 @@ def _locate(violation, result: ImportResult, origin: dict, planner: Planner) -> 
     plan = rows.get(focus)
     if plan is None:
         # The focus may be something a row refers to (a value), not the row's own resource.
-        for (subject, predicate, value), (number, column) in origin.items():
+        for (_subject, _predicate, value), (number, column) in origin.items():
             if value == focus:
                 return Problem(result.sheet.name, number, column, f"{message} ({_words(focus, planner)})")
         return Problem(result.sheet.name, None, None, f"{message} (about {show(focus)})")
     column = None
     if violation.value is not None:
-        for (subject, predicate, value), (number, col) in origin.items():
+        for (subject, predicate, value), (_number, col) in origin.items():
             if subject == focus and _n3(value) == violation.value and (path is None or predicate == path):
                 column = col
                 break

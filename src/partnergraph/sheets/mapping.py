@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from rdflib import OWL, RDF, XSD, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 
 from .schema import DATE_TYPES, PG, Schema, compact, expand, plain
 
@@ -192,8 +192,11 @@ def _column(entry: dict, cls: URIRef, schema: Schema) -> Column:
                     by_count=entry.get("by_count"), example=str(entry.get("example", "")),
                     what_en=entry.get("help_en", ""), what_sv=entry.get("help_sv", ""))
     if column.type == "id":
-        column.what_en = column.what_en or "The resource's identifier, the last part of its IRI. Leave it empty for a new resource: it is made from the name. Give it to change a resource that is already in the graph."
-        column.what_sv = column.what_sv or "Resursens identifierare, sista delen av dess IRI. Lämna tom för en ny resurs: den bildas av namnet. Ange den för att ändra en resurs som redan finns i grafen."
+        column.what_en = column.what_en or ("The resource's identifier, the last part of its IRI. Leave it empty for a new "
+                                            "resource: it is made from the name. Give it to change a resource that is "
+                                            "already in the graph.")
+        column.what_sv = column.what_sv or ("Resursens identifierare, sista delen av dess IRI. Lämna tom för en ny resurs: "
+                                            "den bildas av namnet. Ange den för att ändra en resurs som redan finns i grafen.")
         return column
     if column.type == "language":
         column.allowed = [Allowed(code, name_en, name_sv, URIRef(f"urn:lang:{code}"))
@@ -244,7 +247,7 @@ def _column(entry: dict, cls: URIRef, schema: Schema) -> Column:
 
 
 def schema_rdfs_literal() -> URIRef:
-    return URIRef("http://www.w3.org/2000/01/rdf-schema#Literal")
+    return RDFS.Literal
 
 
 def _derive_type(column: Column, found) -> str:

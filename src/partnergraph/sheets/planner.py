@@ -234,7 +234,8 @@ class Planner:
                 return None, False, self.problem(number, "id", str(err))
             subject = URIRef(iris.resource_iri(mapping.kind, slug, self.base))
             if self.index.exists(subject) and not self.index.is_a(subject, [mapping.cls]):
-                return None, False, self.problem(number, "id", f"'{ident}' is the id of something that is not a {self.kind_label}")
+                return None, False, self.problem(number, "id",
+                                                 f"'{ident}' is the id of something that is not a {self.kind_label}")
             return self._claim(number, subject, not self.index.exists(subject))
         for group in mapping.match:
             if group == ["id"] or not all(cells.get(name, "").strip() for name in group):

@@ -13,16 +13,16 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import SH
 
-from ..rdf import iris
+from ..rdf import namespaces
 
-PG = rdflib.Namespace(iris.ONTOLOGY_NS)
+PG = rdflib.Namespace(namespaces.PG)
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gMonthDay, XSD.gYear)
 # Words for the classes of other vocabularies that the shapes name and the ontology reuses
 # without labelling them itself.
 EXTERNAL_LABELS = {
-    URIRef("http://www.w3.org/ns/org#Organization"): {"en": "organisation (a municipality, region or other organisation)",
+    URIRef(namespaces.ORG + "Organization"): {"en": "organisation (a municipality, region or other organisation)",
                                                       "sv": "organisation (en kommun, region eller annan organisation)"},
-    URIRef("http://www.w3.org/ns/prov#Agent"): {"en": "organisation or person", "sv": "organisation eller person"},
+    URIRef(namespaces.PROV + "Agent"): {"en": "organisation or person", "sv": "organisation eller person"},
     SKOS.Concept: {"en": "concept", "sv": "begrepp"},
 }
 _CURIE = re.compile(r"^([a-z]+):([A-Za-z_][\w.-]*)$")
@@ -31,8 +31,8 @@ _CURIE = re.compile(r"^([a-z]+):([A-Za-z_][\w.-]*)$")
 def expand(curie: str) -> URIRef:
     """'pg:Project' -> the full IRI, by the project's prefixes; full IRIs pass through."""
     match = _CURIE.match(curie)
-    if match and match.group(1) in iris.PREFIXES:
-        return URIRef(iris.PREFIXES[match.group(1)] + match.group(2))
+    if match and match.group(1) in namespaces.PREFIXES:
+        return URIRef(namespaces.PREFIXES[match.group(1)] + match.group(2))
     if curie.startswith(("http://", "https://")):
         return URIRef(curie)
     raise ValueError(f"not a known prefixed name or IRI: {curie!r}")
@@ -40,7 +40,7 @@ def expand(curie: str) -> URIRef:
 
 def compact(term) -> str:
     text = str(term)
-    for prefix, ns in sorted(iris.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, ns in sorted(namespaces.PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns) and re.fullmatch(r"[A-Za-z0-9_.-]+", text[len(ns):] or "-"):
             return f"{prefix}:{text[len(ns):]}"
     return f"<{text}>"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..rdf import iris
+from ..rdf import namespaces
 from .tokens import located_tokens
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
@@ -53,7 +53,7 @@ def undeclared_prefix(text: str) -> tuple[str, int] | None:
 
 
 def _prefix_message(prefix: str) -> str:
-    namespace = iris.PREFIXES.get(prefix)
+    namespace = namespaces.PREFIXES.get(prefix)
     if namespace:
         return (f"Query syntax error: the prefix {prefix}: is used but not declared; add the line "
                 f"PREFIX {prefix}: <{namespace}> at the top of the query.")

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pyoxigraph
 
-from ..rdf import iris
+from ..rdf import iris, namespaces
 from ..store.embedded import EmbeddedStore, StoreUnavailable
 from . import formats
 from .errors import explain
@@ -125,7 +125,7 @@ def term_from_binding(binding: tuple):
     return pyoxigraph.Literal(value)
 
 
-PREFIXES = {k: v for k, v in iris.PREFIXES.items()}
+PREFIXES = {k: v for k, v in namespaces.PREFIXES.items()}
 
 
 def evaluate(store, job: QueryJob, max_bytes: int = 50_000_000) -> QueryOutcome:

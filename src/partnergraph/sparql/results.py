@@ -5,6 +5,8 @@ import json
 
 import pyoxigraph
 
+from ..rdf.namespaces import XSD
+
 
 def result_table(outcome, max_rows: int) -> dict:
     """A result as columns and rows of terms, for the HTML table."""
@@ -29,6 +31,6 @@ def _term(term) -> dict:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype and term.datatype.value != XSD + "string":
         out["datatype"] = term.datatype.value
     return out

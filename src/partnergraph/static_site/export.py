@@ -44,9 +44,9 @@ import jinja2
 from .. import rq
 from ..drawing import dashboard
 from ..publishing import catalog, dataset
+from ..resources.labels import LANGS
 from ..sparql import formats
 
-LANGS = ("en", "sv")
 PLACEHOLDER_SITE = "http://partnergraph-export.invalid/"
 HTML_ACCEPT = {"Accept": "text/html"}
 RDF_EXTS = {f.extension: f for f in formats.GRAPH_FORMATS}          # ttl, jsonld, nt, rdf

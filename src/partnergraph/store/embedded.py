@@ -16,8 +16,10 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import NamedNode
 
+from .. import rq
 from ..rdf import iris
 from ..rdf.files import RDF_SUFFIXES, rdf_files, rdf_format
+from ..rdf.namespaces import RDF_TYPE
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def _read_source(item: LoadItem) -> bytes:
 
 # A first pass of the rules that took longer than this pays for reading their algebra (~1 s).
 ANALYSE_AFTER_SECONDS = 1.0
-_RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = pyoxigraph.NamedNode(RDF_TYPE)
 
 
 class StoreUnavailable(OSError):
@@ -111,7 +113,7 @@ class EmbeddedStore:
 
     def graph_sizes(self) -> dict[str, int]:
         sizes = {}
-        for row in self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        for row in self.store.query(rq.load("graph-sizes")):
             sizes[row["g"].value] = int(row["n"].value)
         return dict(sorted(sizes.items()))
 
@@ -292,7 +294,7 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
         except BaseException as err:
             # Close the database first: the frames of the traceback hold it, and a database
             # closed after its directory was removed writes its manifest into it again.
-            store = None
+            store = None  # noqa: F841  (not unused: it drops the reference that keeps the database open)
             traceback.clear_frames(err.__traceback__)
             shutil.rmtree(building, ignore_errors=True)
             raise

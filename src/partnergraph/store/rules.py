@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..rdf import sparql_parser
+from ..rdf.namespaces import RDF
 
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"   # terms are kept in N-Triples form
+RDF_TYPE = f"<{RDF}type>"   # terms are kept in N-Triples form
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import rdflib
 from rdflib.namespace import SH, XSD
 
 # Re-exported: these lived here before the store loader needed them without rdflib.
+from .. import rq
 from ..rdf.files import RDF_SUFFIXES, ValidationSetupError, rdf_files, rdf_format
 
 __all__ = ["ENGINES", "RDF_SUFFIXES", "Report", "SyntaxProblem", "ValidationSetupError", "Violation",
@@ -366,7 +367,7 @@ def _load_into(store: pyoxigraph.Store, path: Path, graph) -> SyntaxProblem | No
 
 def _distinct_triples(store: pyoxigraph.Store) -> int:
     """Triples in the union of the graphs: a triple stated in two files counts once."""
-    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    rows = store.query(rq.load("distinct-triples"))
     return int(next(iter(rows))["n"].value)
 
 

@@ -26,7 +26,8 @@ def escape_json(text: str) -> str:
 
 
 TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          406: "Not Acceptable", 412: "Precondition Failed", 413: "Payload Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+          406: "Not Acceptable", 412: "Precondition Failed", 413: "Payload Too Large", 414: "URI Too Long",
+          415: "Unsupported Media Type",
           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 507: "Insufficient Storage"}
 
 

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, request
 
 from ..rdf import iris
-from ..resources.describe import format_literal, format_number
+from ..resources.labels import LANGS
+from ..resources.literals import format_literal, format_number
 
-LANGS = ("en", "sv")
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
 
 

@@ -2,14 +2,15 @@
 maps.py with the reader's words. A helper of the views, like responses.py; not a view itself."""
 from __future__ import annotations
 
-from ..drawing import dashboard, place_maps
+from ..drawing import place_maps
+from ..resources.labels import all_labels
 from .context import app_cache, base_iri, graph_of
 from .helpers import href, translate
 
 
 def _labels(lang: str) -> dict[str, str]:
     graph = graph_of()
-    return app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    return app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
 
 
 def _points() -> dict:

@@ -10,15 +10,14 @@ import bisect
 import json
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 from .. import rq
-from ..rdf import iris
-from ..resources.describe import pick_label
+from ..rdf import iris, namespaces
+from ..rdf.text import fold
+from ..resources.labels import pick_label
 from ..sparql.executor import QueryError
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CONTEXTS = ("any", "class", "property", "resource")
@@ -26,20 +25,15 @@ BUILD_TIMEOUT = 600.0   # seconds each of the index's queries may take
 ATTEMPTS, RETRY_SECONDS = 3, 10.0
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Växjö' and 'vaxjo' meet."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-
-
 def curie(iri: str) -> str | None:
     """pg:partner for the IRI, when a known prefix covers it and the local part is a plain name."""
     best = None
-    for prefix, ns in iris.PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(iris.PREFIXES[best])):
+    for prefix, ns in namespaces.PREFIXES.items():
+        if iri.startswith(ns) and (best is None or len(ns) > len(namespaces.PREFIXES[best])):
             best = prefix
     if best is None:
         return None
-    local = iri[len(iris.PREFIXES[best]):]
+    local = iri[len(namespaces.PREFIXES[best]):]
     return f"{best}:{local}" if re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$|^$|^[0-9]+$", local) else None
 
 
@@ -157,7 +151,7 @@ class CompletionIndex:
         for klass in classes:
             allowed |= self.model.get(klass, set())
         allowed |= set(self.class_usage.get(class_iri, {}))
-        return (allowed | {RDF_TYPE}) if allowed else None
+        return (allowed | {namespaces.RDF_TYPE}) if allowed else None
 
     def _matching(self, words: list[tuple[str, int]], needle: str, most: int | None = None) -> list[int]:
         """Indexes of items with a word starting with needle (folded), at most `most` of them."""
@@ -187,7 +181,7 @@ class CompletionIndex:
             prefix, local = "", text
         needle = fold(local)
         if not colon and context in ("any", "property", "class"):
-            for name, ns in iris.PREFIXES.items():
+            for name, ns in namespaces.PREFIXES.items():
                 if name.startswith(text.lower()):
                     items.append({"label": f"{name}:", "apply": f"{name}:", "kind": "prefix", "detail": ns,
                                   "prefixes": {name: ns}})
@@ -220,7 +214,7 @@ class CompletionIndex:
                 items.append({"label": term.name, "apply": term.name, "kind": term.kind,
                               "detail": f"{label}" + (f" · {other}" if other and other != label else ""),
                               "count": term.count,
-                              "prefixes": {pfx: iris.PREFIXES[pfx]} if pfx else {}})
+                              "prefixes": {pfx: namespaces.PREFIXES[pfx]} if pfx else {}})
         if context in ("resource", "any") and len(needle) >= 2 and not colon:
             hits = [self.resources[i] for i in self._matching(self._resource_words, needle, limit * 20)]
             hits.sort(key=lambda r: (not fold(r.label).startswith(needle), len(r.label), r.label))
@@ -229,7 +223,7 @@ class CompletionIndex:
                 short = curie(resource.iri)
                 items.append({"label": shown, "apply": short or f"<{resource.iri}>", "kind": "resource",
                               "detail": short or resource.iri, "iri": resource.iri,
-                              "prefixes": {short.split(":", 1)[0]: iris.PREFIXES[short.split(":", 1)[0]]}
+                              "prefixes": {short.split(":", 1)[0]: namespaces.PREFIXES[short.split(":", 1)[0]]}
                               if short else {}})
         return items[: limit * 2]
 

@@ -5,10 +5,12 @@ year the years the projects span, a language the site's languages."""
 from __future__ import annotations
 
 from .. import rq
-from ..drawing import dashboard
 from ..named_queries import NamedQuery, Parameter
 from ..rdf import iris
-from ..resources.describe import PG, sdg_goals
+from ..rdf.namespaces import PG
+from ..resources.data import class_members
+from ..resources.labels import all_labels
+from ..resources.sdg import sdg_goals
 
 LANGUAGES = (("en", "English"), ("sv", "Svenska"))
 
@@ -20,7 +22,7 @@ def _iri_choices(graph, param: Parameter, lang: str, labels: dict[str, str]) -> 
                if row["type"]["value"].startswith(PG)]
     seen: dict[str, str] = {}
     for class_iri in classes:
-        for member in dashboard.class_members(graph, class_iri, lang, labels):
+        for member in class_members(graph, class_iri, lang, labels):
             seen.setdefault(member.iri, member.label)
     return sorted(seen.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
 
@@ -39,7 +41,7 @@ def _years(graph) -> list[tuple[str, str]]:
 
 def choices(graph, query: NamedQuery, lang: str, labels: dict[str, str] | None = None) -> dict[str, list[tuple[str, str]]]:
     """{parameter name: [(value, label), ...]} for the parameters that have a list to pick from."""
-    labels = labels if labels is not None else dashboard.all_labels(graph, lang)
+    labels = labels if labels is not None else all_labels(graph, lang)
     found: dict[str, list[tuple[str, str]]] = {}
     for param in query.parameters:
         if param.type == "iri":

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 ID_LENGTH = 12                       # hex digits of SHA-256: 48 bits, collisions checked on write
-_ID = re.compile(r"^[0-9a-f]{%d}$" % ID_LENGTH)
+_ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
 
 
 class ShortLinkError(Exception):

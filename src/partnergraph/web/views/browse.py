@@ -8,9 +8,10 @@ import io
 from flask import Blueprint, Response, render_template, request
 
 from ...browse import facets
-from ...drawing import dashboard
 from ...rdf import iris
-from ...resources.describe import PG, exists
+from ...rdf.namespaces import PG
+from ...resources.data import exists
+from ...resources.sdg import sdg_goals
 from ...sparql import formats
 from ..context import app_cache, graph_of
 from ..errors import PartnergraphError
@@ -33,7 +34,7 @@ def _split(name: str) -> tuple[str, str | None]:
 
 def _label_of(lang):
     """SDG goals by number and title; other values take their label from the graph (None)."""
-    goals = app_cache("sdg-goals-browse", lambda: dashboard.sdg_goals(graph_of()))
+    goals = app_cache("sdg-goals-browse", lambda: sdg_goals(graph_of()))
 
     def label(facet: facets.FacetDef, value) -> str | None:
         if facet.value == "sdg":

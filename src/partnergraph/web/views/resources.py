@@ -11,9 +11,15 @@ from ... import rq
 from ...drawing import charts, dashboard
 from ...drawing.charts import text_colour
 from ...publishing.ontology_docs import named_graph as graph_bytes
-from ...rdf import iris
+from ...rdf import iris, namespaces
+from ...rdf.namespaces import PG
 from ...resources.citation import citation
-from ...resources.describe import PG, describe, exists, format_number, inverse_labels, resource_graph, sdg_goals, source_documents
+from ...resources.data import exists, resource_graph
+from ...resources.describe import describe
+from ...resources.labels import all_labels, inverse_labels
+from ...resources.literals import format_number
+from ...resources.references import source_documents
+from ...resources.sdg import sdg_goals
 from ...sparql import formats
 from ...sparql.executor import QueryError
 from ..context import app_cache, base_iri, graph_of
@@ -117,15 +123,15 @@ def sdg(code: str):
     if not iris.is_sdg_code(code):
         raise PartnergraphError(404, f"There is no Sustainable Development Goal or target {code}.")
     graph = graph_of()
-    iri = iris.SDG_NS + code
+    iri = namespaces.SDG + code
     goal = goals().get(code.split(".")[0])
     projects = dashboard.sdg_projects(graph, code)
     if not projects and not exists(graph, iri) and "." in code:
         raise PartnergraphError(404, f"The graph says nothing about the SDG target {code}.")
-    labels = app_cache(f"labels-{current_lang()}", lambda: dashboard.all_labels(graph, current_lang()))
+    labels = app_cache(f"labels-{current_lang()}", lambda: all_labels(graph, current_lang()))
     listed = [{"iri": p, "label": labels.get(p, p), "via": s, "via_code": iris.sdg_code(s)} for p, s in projects]
     listed.sort(key=lambda p: p["label"].casefold())
-    goal_iri = iris.SDG_NS + code.split(".")[0]
+    goal_iri = namespaces.SDG + code.split(".")[0]
     linked = dashboard.sdg_linked(graph, goal_iri) if "." not in code else {"partnership": [], "municipality": []}
     linked_items = {kind: sorted(({"iri": r, "label": labels.get(r, r)} for r in resources),
                                  key=lambda item: item["label"].casefold())
@@ -153,7 +159,7 @@ def named_graph(name: str):
 def index():
     graph = graph_of()
     lang = current_lang()
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    labels = app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
     counts = dashboard.class_counts(graph)
     cards = [{"name": name, "label": translate("class_" + name, lang), "count": counts.get(PG + name, 0),
               "href": f"/class/{name}"} for name in dashboard.DASHBOARD_CLASSES]

@@ -10,6 +10,8 @@ from ...drawing import dashboard
 from ...named_queries import ParameterError, UnknownQuery
 from ...names.search import SearchIndex
 from ...publishing import dataset, ontology_docs
+from ...rdf.namespaces import PG
+from ...resources.labels import all_labels
 from ...sparql import formats
 from ...sparql.results import result_table
 from ...workbench import param_forms
@@ -66,7 +68,7 @@ def search():
     lang = current_lang()
     index: SearchIndex = app_cache("search-index", lambda: SearchIndex.build(graph_of()))
     hits = index.search(query, lang) if query else []
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph_of(), lang))
+    labels = app_cache(f"labels-{lang}", lambda: all_labels(graph_of(), lang))
     wants_json = request.args.get("format") == "json" or (
         request.args.get("format") is None and not formats.wants_html(accept_header())
         and "json" in (accept_header() or ""))
@@ -125,7 +127,7 @@ def named_query(name: str):
                  for f in formats.FORMATS if f.kind == kind]
     lang = current_lang()
     editor = "/sparql?" + urlencode({"query": query.bound_text(params)})
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    labels = app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
     pickers = app_cache(f"pickers-{name}-{lang}", lambda: param_forms.choices(graph, query, lang, labels))
     options = {p.name: param_forms.with_value(pickers[p.name], values[p.name], p)
                for p in query.parameters if p.name in pickers}
@@ -148,11 +150,11 @@ def void():
         chosen = negotiate_graph(allow_html=False)
         return rdf_response(g.serialize(format=chosen.rdflib, encoding="utf-8"), chosen)
     lang = current_lang()
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    labels = app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
     sizes = graph.graph_sizes()
     names = dataset.dump_graphs(graph, base_iri())
     summary = {"triples": dataset.default_graph_triples(graph), "graphs": [(n, sizes[n]) for n in names],
-               "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(dashboard.PG)),
+               "classes": sorted(((c, n) for c, n in counts.items() if c.startswith(PG)),
                                  key=lambda cn: (-cn[1], cn[0])),
                "vocabularies": dataset.vocabularies(graph), "sizes": dumps().sizes()}
     links = format_links("/.well-known/void")

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
-from ...drawing import dashboard, result_views
+from ... import rq
+from ...drawing import result_views
 from ...graph import PartnerGraph
 from ...named_queries import ParameterError
 from ...publishing import service_description
-from ...rdf import iris
-from ...resources.describe import sdg_goals
+from ...rdf import namespaces
+from ...resources.labels import all_labels
+from ...resources.sdg import sdg_goals
 from ...sparql import formats
 from ...sparql.results import result_table
 from ...workbench.short_links import link_id
@@ -94,7 +96,8 @@ def sparql():
             return query_page(graph, example_text(graph, request.args.get("example")), None)
         return service_description_response(graph, proto.format, accept)
     if len(proto.query) > current_app.config["MAX_QUERY_LENGTH"]:
-        raise PartnergraphError(413, f"The query is longer than the limit of {current_app.config['MAX_QUERY_LENGTH']:,} characters.")
+        limit = current_app.config["MAX_QUERY_LENGTH"]
+        raise PartnergraphError(413, f"The query is longer than the limit of {limit:,} characters.")
     check_graphs(graph, proto.default_graphs + proto.named_graphs)
     if proto.format in ("svg", "image/svg+xml"):
         return view_svg(graph, proto)
@@ -126,7 +129,7 @@ def example_text(graph: PartnerGraph, name: str | None) -> str:
 
 
 def _labels(graph: PartnerGraph, lang: str) -> dict[str, str]:
-    return app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    return app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
 
 
 def _goal_colours(graph: PartnerGraph) -> dict[str, str]:
@@ -174,10 +177,9 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
     lang = current_lang()
     examples = [{"name": q.name, "title": q.title_in(lang)}
                 for q in sorted(graph.queries.values(), key=lambda q: q.title_in(lang).casefold())]
-    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in iris.PREFIXES.items()
+    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in namespaces.PREFIXES.items()
                          if p in ("pg", "rdfs", "skos", "dcterms", "prov", "org", "xsd", "schema", "foaf"))
-    context = {"query": text or f"{prefixes}\n\nSELECT ?partnership ?label WHERE {{\n  ?partnership a pg:Partnership ;\n"
-                                  "               rdfs:label ?label .\n  FILTER (LANG(?label) = \"en\")\n}\nORDER BY ?label",
+    context = {"query": text or f"{prefixes}\n\n{rq.load('editor-example').rstrip()}",
                "examples": examples, "result": None, "error": None, "downloads": [], "views": [],
                "view": None, "chart": None, "view_error": None, "labels": {}}
     status = 200
@@ -210,7 +212,8 @@ def query_page(graph: PartnerGraph, text: str, proto: ProtocolRequest | None):
                         context["view_error"] = str(err)
                     except ImportError:
                         context["view_error"] = "The map view is not available on this server."
-        kinds = ["results"] if outcome.kind in ("results", "boolean") else ["graph"] if outcome.kind == "graph" else ["results", "graph"]
+        kinds = (["results"] if outcome.kind in ("results", "boolean") else ["graph"] if outcome.kind == "graph"
+                 else ["results", "graph"])
         for fmt in formats.FORMATS:
             if fmt.kind in kinds:
                 context["downloads"].append({"name": fmt.name, "media_type": fmt.media_type,
