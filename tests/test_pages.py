@@ -185,7 +185,7 @@ def test_unknown_iri_is_404(client):
 
 
 def test_rdflib_dereferences_through_a_real_server(app):
-    from conftest import LiveServer
+    from tests.conftest import LiveServer
     server = LiveServer(app)
     try:
         g = rdflib.Graph()
