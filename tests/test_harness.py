@@ -2,6 +2,8 @@
 runs the tests in workers), and a live server whose port never opens fails its fixture."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tests.conftest import ROOT
@@ -20,6 +22,8 @@ def pytest_configure(config):
 
 TESTS = {
     "test_skips": """
+import socket
+
 import pytest
 
 def test_passes():
@@ -33,12 +37,16 @@ def test_known_deviation():
     assert False
 """,
     "test_allowed": """
+import socket
+
 import pytest
 
 def test_allowed_skip():
     pytest.skip("allowed here")
 """,
     "test_module_skip": """
+import socket
+
 import pytest
 pytest.importorskip("no_such_module_anywhere")
 """,
@@ -104,3 +112,18 @@ def test_live_server_that_never_listens_fails_with_the_port(monkeypatch):
     monkeypatch.setattr(harness.socket, "create_connection", refused)
     with pytest.raises(RuntimeError, match=r"127\.0\.0\.1:\d+ did not accept connections within 0\.3 s"):
         harness.LiveServer(app, timeout=0.3)
+
+
+def test_listener_counts_a_connection_made_before_it_is_asked():
+    """The loopback listener behind the 'nothing is fetched' tests sees a connection made just
+    before connections() is called, without any wait: those tests' zero can fail."""
+    from tests.test_endpoint import Listener
+    listener = Listener()
+    try:
+        assert listener.connections() == 0
+        host, port = listener.sock.getsockname()
+        with socket.create_connection((host, port), timeout=5):
+            pass
+        assert listener.connections() == 1
+    finally:
+        listener.close()
