@@ -64,7 +64,7 @@ def test_rdflib_sparqlstore(live_server, graph):
 
 
 def test_pandas_reads_csv(live_server, graph):
-    pandas = pytest.importorskip("pandas")
+    import pandas  # in the test extra
     frame = pandas.read_csv(live_server.url + "/sparql?" + requests.compat.urlencode({"query": SELECT, "format": "csv"}))
     assert list(frame.columns) == ["p"] and len(frame) == partnership_count(graph)
 

