@@ -19,9 +19,10 @@ W3C = SHARED / "w3c-tests"
 BASE = "https://w3id.org/partnergraph/"
 
 # Skips CI accepts: none. CI installs every system package, npm artifact and ../shared copy the
-# tests use (.ci/run), so under CI=true a skip means a whole category did not run, and the run
-# fails naming it (tests/skip_policy.py). A test that does not apply to a configuration is an
-# xfail with its reason, not a skip. Entries would be (node id prefix, text in the skip's reason).
+# tests use (.ci/run), so under CI=true a skip means a category of tests did not run, and the run
+# fails naming it (tests/skip_policy.py). A case that does not apply to one of the store backends
+# CI reruns tests against (make test-store-*) is a strict xfail with its reason, not a skip.
+# Entries would be (node id prefix, text in the skip's reason).
 CI_ALLOWED_SKIPS: list[tuple[str, str]] = []
 
 

@@ -105,7 +105,8 @@ def test_select_in_every_format(live_server, graph, name, how):
 
 @pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
 def test_ask_in_every_format(live_server, name):
-    response = requests.post(live_server.url + "/sparql", data={"query": ASK}, headers={"Accept": RESULT_FORMATS[name]}, timeout=30)
+    response = requests.post(live_server.url + "/sparql", data={"query": ASK}, headers={"Accept": RESULT_FORMATS[name]},
+                             timeout=30)
     assert response.status_code == 200
     if name == "json":
         assert json.loads(response.content)["boolean"] is True
@@ -149,7 +150,8 @@ def test_service_description_is_rdf(live_server, graph):
 
 
 def test_browser_gets_the_query_page(live_server):
-    response = requests.get(live_server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                            timeout=30)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "<textarea" in response.text and "PREFIX pg:" in response.text
     response = requests.get(live_server.url + "/sparql", params={"query": SELECT}, headers={"Accept": "text/html"}, timeout=30)
@@ -240,7 +242,8 @@ def test_updates_are_refused_everywhere(live_server, graph, update):
     before = sum(graph.graph_sizes().values())
     for response in (
         requests.post(live_server.url + "/sparql", data={"update": update}, timeout=30),
-        requests.post(live_server.url + "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=30),
+        requests.post(live_server.url + "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"},
+                      timeout=30),
         requests.post(live_server.url + "/sparql", data={"query": update}, timeout=30),
         requests.get(live_server.url + "/sparql", params={"update": update}, timeout=30),
     ):
@@ -346,7 +349,8 @@ def test_hostile_queries_never_get_a_500(live_server, query):
 
 
 def test_syntax_error_has_position(live_server):
-    response = requests.get(live_server.url + "/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p ?o\n  FILTR(?o) }"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p ?o\n  FILTR(?o) }"},
+                            timeout=30)
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["line"] == 3 and error["column"] >= 1
@@ -414,7 +418,8 @@ def test_cors(live_server):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Credentials" not in response.headers
-    response = requests.get(live_server.url + "/sparql", params={"query": ASK}, headers={"Origin": "https://example.org"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", params={"query": ASK}, headers={"Origin": "https://example.org"},
+                            timeout=30)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 

@@ -188,7 +188,7 @@ def test_comunica_answers_as_the_endpoint_does(comunica, live_server):
     done = subprocess.run([comunica, "query.mjs"], cwd=COMUNICA, input=given, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     answers = json.loads(done.stdout)
-    for query, answer in zip(QUERIES, answers):
+    for query, answer in zip(QUERIES, answers, strict=True):
         assert "error" not in answer, f"{query}: {answer.get('error')}"
         response = requests.post(live_server.url + "/sparql", data={"query": query},
                                  headers={"Accept": "application/sparql-results+json"}, timeout=60)

@@ -128,8 +128,10 @@ terms = st.one_of(st.sampled_from(VARS), st.sampled_from(IRIS), literals)
 expressions = st.recursive(
     terms,
     lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["=", "!=", "<", ">", "+", "*", "&&", "||"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        st.tuples(st.sampled_from(["STR", "LANG", "BOUND", "ISIRI", "STRLEN", "UCASE", "!"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(inner, st.sampled_from(["=", "!=", "<", ">", "+", "*", "&&", "||"]), inner)
+        .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(st.sampled_from(["STR", "LANG", "BOUND", "ISIRI", "STRLEN", "UCASE", "!"]), inner)
+        .map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(inner, literals).map(lambda t: f"CONTAINS(STR({t[0]}), STR({t[1]}))"),
         st.tuples(inner, plain_text).map(lambda t: f"REGEX(STR({t[0]}), {literal(re.escape(t[1]))}, \"i\")"),
     ),
@@ -255,7 +257,8 @@ def test_near_valid_queries(live_server, pooled_app, listener, query, transport,
                      b"\x00" * 100, b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"%%%", b"query=%ZZ&query"]),
 ), transport=st.sampled_from(TRANSPORTS), content_type=st.sampled_from([
     None, "application/sparql-query", "application/sparql-query; charset=utf-8", "application/sparql-query; charset=UTF-16",
-    "application/sparql-query; charset=latin-1", "application/sparql-query; charset=", 'application/sparql-query; charset="utf-8"',
+    "application/sparql-query; charset=latin-1", "application/sparql-query; charset=",
+    'application/sparql-query; charset="utf-8"',
     "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=iso-8859-1", "multipart/form-data",
     "multipart/form-data; boundary=", "text/plain", "application/json", "application/sparql-update", "", ";;;",
     "application/sparql-query; " + "x=y; " * 200, "APPLICATION/SPARQL-QUERY", "*/*", "application/sparql-query\x7f"]))

@@ -345,7 +345,8 @@ def test_dashboard_sdg_chart(client, data_graph):
             expected[int(str(sdg)[len(SDG):].split(".")[0])].add(project)
     labels = {int(data_graph.value(g, PG.sdgNumber)): str(data_graph.value(g, RDFS.label)) for g in
               data_graph.subjects(PG.sdgNumber, None)}
-    en_labels = {n: next(str(l) for l in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label) if l.language == "en")
+    en_labels = {n: next(str(label) for label in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label)
+                           if label.language == "en")
                  for n in labels}
     assert len(chart) == 17
     for n in range(1, 18):
@@ -360,7 +361,7 @@ def test_dashboard_country_chart(client, data_graph):
         for partner in data_graph.objects(partnership, PG.partner):
             country = data_graph.value(partner, PG.country)
             if country is not None and country != SWEDEN:
-                label = next(str(l) for l in data_graph.objects(country, RDFS.label) if l.language == "en")
+                label = next(str(name) for name in data_graph.objects(country, RDFS.label) if name.language == "en")
                 expected.setdefault(label, set()).add(partnership)
     assert chart == {k: len(v) for k, v in expected.items()}
 
@@ -401,7 +402,7 @@ def test_ontology_page_and_formats(client, data_graph):
     assert 'id="Partnership"' in html and 'href="#Partnership"' in html and "partnerskap" in html
     n = len(instances(data_graph, PG.Project))
     assert f'href="/class/Project" data-usage="{n}"' in html
-    for ext, (media, fmt) in RDF_FORMATS.items():
+    for media, fmt in RDF_FORMATS.values():
         response = client.get("/ontology", headers={"Accept": media})
         assert response.mimetype == media
         g = rdflib.Graph().parse(data=response.data, format=fmt)

@@ -40,7 +40,9 @@ def test_goal_query_finds_projects_tagged_with_its_targets(with_un):
         projects = {r["project"] for r in with_un.query("projects-by-sdg", sdg=sdg).rows()}
         assert PROJECT in projects
     # materialised too: the project addresses goal 4 through its target
-    assert with_un.query(f"ASK {{ <{PROJECT}> <https://w3id.org/partnergraph/ontology#addressesSdg> <http://metadata.un.org/sdg/4> }}").boolean
+    addresses_goal_4 = (f"ASK {{ <{PROJECT}> <https://w3id.org/partnergraph/ontology#addressesSdg> "
+                        "<http://metadata.un.org/sdg/4> }")
+    assert with_un.query(addresses_goal_4).boolean
     # and through the UN's own hierarchy, by property path
     assert with_un.query(f"""ASK {{ <{PROJECT}> <https://w3id.org/partnergraph/ontology#sdg>/<http://www.w3.org/2004/02/skos/core#broader>*
                                <http://metadata.un.org/sdg/4> }}""").boolean
