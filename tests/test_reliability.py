@@ -470,7 +470,7 @@ def test_disk_full_during_load_keeps_the_old_store(tmp_path):
 
 VAXJO = "https://w3id.org/partnergraph/id/municipality/vaxjo"
 LABEL = PG + (f'SELECT ?label WHERE {{ <{VAXJO}> <http://www.w3.org/2000/01/rdf-schema#label> ?label '
-              'FILTER(LANG(?label) = "en") }}')
+              'FILTER(LANG(?label) = "en") }')
 
 
 def _label(url: str) -> tuple[int, str | None]:
