@@ -18,6 +18,18 @@ UN_SDG = SHARED / "vocab" / "un-sdg" / "sdg-kos-goals-targets-indicators.ttl"
 W3C = SHARED / "w3c-tests"
 BASE = "https://w3id.org/partnergraph/"
 
+# Skips CI accepts: none. CI installs every system package, npm artifact and ../shared copy the
+# tests use (.ci/run), so under CI=true a skip means a category of tests did not run, and the run
+# fails naming it (tests/skip_policy.py). A case that does not apply to one of the store backends
+# CI reruns tests against (make test-store-*) is a strict xfail with its reason, not a skip.
+# Entries would be (node id prefix, text in the skip's reason).
+CI_ALLOWED_SKIPS: list[tuple[str, str]] = []
+
+
+def pytest_configure(config):
+    from tests.skip_policy import register
+    register(config, enforce=os.environ.get("CI") == "true", allowed=CI_ALLOWED_SKIPS)
+
 
 @pytest.fixture(autouse=True)
 def _in_project_root(monkeypatch):
@@ -77,7 +89,7 @@ def free_port() -> int:
 class LiveServer:
     """A real WSGI server (waitress) on loopback, in a thread of the test process."""
 
-    def __init__(self, app, threads: int = 4):
+    def __init__(self, app, threads: int = 4, timeout: float = 10):
         from waitress.server import create_server
         self.app = app
         self.port = free_port()
@@ -85,12 +97,20 @@ class LiveServer:
                                     max_request_body_size=app.config["MAX_REQUEST_BYTES"] + 1024)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.time() + 10
-        while time.time() < deadline:
+        self.wait_listening(timeout)
+
+    def wait_listening(self, timeout: float) -> None:
+        """Until a connection to the port succeeds; past the deadline the fixture fails, naming the port."""
+        deadline = time.monotonic() + timeout
+        while True:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    break
-            except OSError:
+                    return
+            except OSError as err:
+                if time.monotonic() > deadline or not self.thread.is_alive():
+                    self.server.close()
+                    raise RuntimeError(f"the test server on 127.0.0.1:{self.port} did not accept connections "
+                                       f"within {timeout:g} s (its thread alive: {self.thread.is_alive()}): {err}") from err
                 time.sleep(0.05)
 
     @property

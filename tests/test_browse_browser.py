@@ -33,9 +33,8 @@ def nojs():
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from conftest import LiveServer
-
     from partnergraph.web.app import create_app
+    from tests.conftest import LiveServer
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     live = LiveServer(application)
     yield live

@@ -19,18 +19,16 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    result = subprocess.run(["sh", str(ROOT / "tests" / "ensure_chromium.sh")], capture_output=True, text=True,
-                            timeout=900)
-    if result.returncode != 0 or not Path(CHROMIUM).exists():
-        pytest.skip(f"headless Chromium unavailable: {result.stderr.strip() or 'ensure_chromium.sh failed'}")
+    """Debian's chromium; the tests install nothing (.ci/run does, and under CI=true this skip fails the run)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"{CHROMIUM} not installed (Debian package chromium; .ci/run installs it)")
     return CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from conftest import LiveServer
-
     from partnergraph.web.app import create_app
+    from tests.conftest import LiveServer
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     live = LiveServer(application)
     yield live

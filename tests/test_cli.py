@@ -36,8 +36,10 @@ def test_each_file_in_its_own_named_graph(runner, tmp_path, graph):
 def test_failed_load_leaves_the_store_as_it_was(runner, tmp_path):
     store = tmp_path / "store"
     assert runner.invoke(main, ["load", "data", "--store", str(store)]).exit_code == 0
-    count = lambda: json.loads(runner.invoke(main, ["query", "-e", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",  # noqa: E731
-                                                    "--store", str(store), "--format", "json"]).output)["results"]["bindings"][0]["n"]["value"]
+    def count():
+        output = runner.invoke(main, ["query", "-e", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+                                      "--store", str(store), "--format", "json"]).output
+        return json.loads(output)["results"]["bindings"][0]["n"]["value"]
     before = count()
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
@@ -105,7 +107,8 @@ def test_graph_formats_parse_back(runner, fmt, parser):
 
 
 def test_table_is_unicode_aligned(runner):
-    result = runner.invoke(main, ["query", "-e", 'SELECT ?name WHERE { VALUES ?name { "Växjö" "Ukmergė" "Kamianets-Podilskyi" } }',
+    result = runner.invoke(main, ["query", "-e",
+                                  'SELECT ?name WHERE { VALUES ?name { "Växjö" "Ukmergė" "Kamianets-Podilskyi" } }',
                                   "--format", "table"])
     lines = result.output.splitlines()
     assert lines[0].startswith("name")

@@ -126,7 +126,7 @@ def test_rdflib_sparqlstore(live_server, expected, method, return_format):
 
 
 def test_pandas_read_csv(live_server, expected):
-    pandas = pytest.importorskip("pandas")
+    import pandas  # in the test extra
     url = live_server.url + "/sparql?" + requests.compat.urlencode({"query": QUERIES["SELECT"]})
     by_parameter = pandas.read_csv(url + "&format=csv")
     by_accept = pandas.read_csv(url, storage_options={"Accept": "text/csv"})

@@ -57,7 +57,8 @@ def test_dumps_hold_what_the_endpoint_serves(client, void):
         per_graph[name] = per_graph.get(name, 0) + 1
     assert per_graph[BASE + "graph/shapes"] == int(void.value(
         next(s for s in void.objects(ds, VOID.subset) if str(void.value(s, SD_NAME)) == BASE + "graph/shapes"), VOID.triples))
-    distinct = int(endpoint_rows(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")[0]["n"]["value"])
+    distinct_query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    distinct = int(endpoint_rows(client, distinct_query)[0]["n"]["value"])
     for filename, fmt in (("partnergraph.ttl", "turtle"), ("partnergraph.jsonld", "json-ld")):
         assert len(rdflib.Graph().parse(data=client.get(f"/dumps/{filename}").data, format=fmt)) == distinct, filename
     nt = gzip.decompress(client.get("/dumps/partnergraph.nt.gz").data).decode("utf-8").splitlines()

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.conftest import ROOT
+from tests.conftest import BACKEND, ROOT
 
 pytestmark = pytest.mark.server
 
@@ -64,7 +64,7 @@ def test_rdflib_sparqlstore(live_server, graph):
 
 
 def test_pandas_reads_csv(live_server, graph):
-    pandas = pytest.importorskip("pandas")
+    import pandas  # in the test extra
     frame = pandas.read_csv(live_server.url + "/sparql?" + requests.compat.urlencode({"query": SELECT, "format": "csv"}))
     assert list(frame.columns) == ["p"] and len(frame) == partnership_count(graph)
 
@@ -105,7 +105,8 @@ def test_select_in_every_format(live_server, graph, name, how):
 
 @pytest.mark.parametrize("name", ["json", "xml", "csv", "tsv"])
 def test_ask_in_every_format(live_server, name):
-    response = requests.post(live_server.url + "/sparql", data={"query": ASK}, headers={"Accept": RESULT_FORMATS[name]}, timeout=30)
+    response = requests.post(live_server.url + "/sparql", data={"query": ASK}, headers={"Accept": RESULT_FORMATS[name]},
+                             timeout=30)
     assert response.status_code == 200
     if name == "json":
         assert json.loads(response.content)["boolean"] is True
@@ -149,7 +150,8 @@ def test_service_description_is_rdf(live_server, graph):
 
 
 def test_browser_gets_the_query_page(live_server):
-    response = requests.get(live_server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                            timeout=30)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
     assert "<textarea" in response.text and "PREFIX pg:" in response.text
     response = requests.get(live_server.url + "/sparql", params={"query": SELECT}, headers={"Accept": "text/html"}, timeout=30)
@@ -159,14 +161,18 @@ def test_browser_gets_the_query_page(live_server):
 # -- a public endpoint that cannot be abused -------------------------------------------------
 
 class Listener:
-    """A TCP listener on loopback that records whether anything connected to it."""
+    """A TCP listener on loopback that records whether anything connected to it. connections()
+    first connects to it itself and waits until that connection has been accepted: the kernel
+    hands connections over in the order they arrived, so every connection made before the call
+    has been counted by then (no sleeping and hoping)."""
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
+        self.sock.listen(16)
         self.sock.settimeout(0.2)
-        self.connections = 0
+        self.accepted: list[tuple[str, int]] = []
+        self._seen = threading.Condition()
         self.running = True
         self.thread = threading.Thread(target=self._loop, daemon=True)
         self.thread.start()
@@ -178,11 +184,25 @@ class Listener:
     def _loop(self):
         while self.running:
             try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
+                conn, address = self.sock.accept()
             except OSError:
                 continue
+            conn.close()
+            with self._seen:
+                self.accepted.append(address)
+                self._seen.notify_all()
+
+    def connections(self, timeout: float = 30) -> int:
+        """How many connections arrived before this call (the marker connection not counted)."""
+        with socket.create_connection(self.sock.getsockname(), timeout=timeout) as marker:
+            mine = marker.getsockname()
+            with self._seen:
+                arrived = self._seen.wait_for(lambda: mine in self.accepted, timeout)
+        assert arrived, f"the listener did not accept its own marker connection within {timeout:g} s"
+        with self._seen:
+            others = [address for address in self.accepted if address != mine]
+            self.accepted.remove(mine)
+        return len(others)
 
     def close(self):
         self.running = False
@@ -208,8 +228,7 @@ def test_service_is_refused_and_nothing_is_fetched(live_server, template):
                                        headers={"Content-Type": "application/sparql-query"}, timeout=30)):
             assert response.status_code == 400, response.text
             assert "SERVICE" in response.json()["error"]["message"]
-        time.sleep(0.3)
-        assert listener.connections == 0
+        assert listener.connections() == 0
     finally:
         listener.close()
 
@@ -223,7 +242,8 @@ def test_updates_are_refused_everywhere(live_server, graph, update):
     before = sum(graph.graph_sizes().values())
     for response in (
         requests.post(live_server.url + "/sparql", data={"update": update}, timeout=30),
-        requests.post(live_server.url + "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=30),
+        requests.post(live_server.url + "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"},
+                      timeout=30),
         requests.post(live_server.url + "/sparql", data={"query": update}, timeout=30),
         requests.get(live_server.url + "/sparql", params={"update": update}, timeout=30),
     ):
@@ -234,24 +254,53 @@ def test_updates_are_refused_everywhere(live_server, graph, update):
 
 
 def test_runaway_query_is_cut_off_while_others_are_served(live_server, pooled_app):
-    limit = pooled_app.config["QUERY_TIMEOUT"]
+    """A runaway query gets its 503 at the time limit; a cheap one sent while it runs is answered
+    before it ends; the worker the runaway was stopped in is replaced (embedded store: a new
+    worker process appears) and the endpoint keeps answering. How long each took is a figure
+    (tests/artifacts/runaway.json), not an assertion."""
+    workers = pooled_app.extensions["partnergraph"].runner
+    local = BACKEND == "embedded"
+    if local:
+        assert workers.wait_started(120), "the pool's workers did not all start within 120 s"
+        before, killed_before = set(workers.pids()), workers.killed
     with ThreadPoolExecutor(max_workers=2) as pool:
         started = time.perf_counter()
         runaway = pool.submit(requests.get, live_server.url + "/sparql", params={"query": RUNAWAY}, timeout=60)
-        time.sleep(0.3)
+        if local:   # the runaway is being evaluated before the cheap query is sent
+            _wait_until(lambda: workers.busy() >= 1 or runaway.done(), 30, "the runaway query never reached a worker")
         quick_started = time.perf_counter()
         quick = requests.get(live_server.url + "/sparql", params={"query": ASK}, timeout=30)
         quick_seconds = time.perf_counter() - quick_started
+        runaway_still_running = not runaway.done()
         slow = runaway.result()
         slow_seconds = time.perf_counter() - started
-    assert quick.status_code == 200 and quick_seconds < limit / 2
+    assert quick.status_code == 200
+    assert runaway_still_running, "the cheap query was answered only after the runaway one had ended"
     assert slow.status_code == 503
     assert "time limit" in slow.json()["error"]["message"]
-    assert slow_seconds < limit + 5
-    # The killed worker is replaced: the endpoint keeps answering.
-    time.sleep(1.5)
+    replaced_seconds = None
+    if local:   # the killed worker is replaced by a new process
+        def replaced():
+            now = set(workers.pids())
+            return workers.killed == killed_before + 1 and bool(now - before) and len(now) == len(before)
+        _wait_until(replaced, 60, lambda: f"the stopped worker was not replaced: workers before {sorted(before)}, "
+                                          f"now {sorted(workers.pids())}, killed {workers.killed - killed_before}")
+        replaced_seconds = round(time.perf_counter() - started, 2)
     for _ in range(3):
         assert requests.get(live_server.url + "/sparql", params={"query": ASK}, timeout=30).status_code == 200
+    artifacts = ROOT / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"runaway-{BACKEND}.json").write_text(json.dumps({
+        "time_limit": pooled_app.config["QUERY_TIMEOUT"], "cheap_query_seconds": round(quick_seconds, 3),
+        "runaway_answered_after_s": round(slow_seconds, 2), "worker_replaced_after_s": replaced_seconds}, indent=2))
+
+
+def _wait_until(condition, timeout: float, failure) -> None:
+    """Until condition() holds; at the deadline the test fails with the message (or what failure() says)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, failure() if callable(failure) else failure
+        time.sleep(0.02)
 
 
 def test_oversized_body_is_413(live_server, pooled_app):
@@ -284,12 +333,11 @@ def test_result_size_cap_is_a_clear_error(graph):
     "SELECT * WHERE { ?s <" + "a" * 5000 + "> ?o }", "PREFIX : <" + ">" * 50 + " SELECT * {}",
     "SELECT (REGEX('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', '(a+)+$') AS ?x) {}",
     # aborts pyoxigraph 0.5 (a panic in its sort): the worker dies, the client gets a 400
-    "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o ?s",
+    pytest.param("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o ?s", marks=pytest.mark.xfail(
+        BACKEND == "oxigraph", run=False, strict=True,
+        reason="aborts the Oxigraph server itself (a panic in its sort); the embedded store runs it in a worker")),
 ])
 def test_hostile_queries_never_get_a_500(live_server, query):
-    from tests.conftest import BACKEND
-    if BACKEND == "oxigraph" and "ORDER BY ?o ?s" in query:
-        pytest.skip("aborts the Oxigraph server itself (a panic in its sort); the embedded store runs it in a worker")
     for response in (requests.get(live_server.url + "/sparql", params={"query": query}, timeout=30),
                      requests.post(live_server.url + "/sparql", data=query.encode("utf-8", "surrogatepass"),
                                    headers={"Content-Type": "application/sparql-query"}, timeout=30)):
@@ -301,7 +349,8 @@ def test_hostile_queries_never_get_a_500(live_server, query):
 
 
 def test_syntax_error_has_position(live_server):
-    response = requests.get(live_server.url + "/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p ?o\n  FILTR(?o) }"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", params={"query": "SELECT * WHERE {\n  ?s ?p ?o\n  FILTR(?o) }"},
+                            timeout=30)
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["line"] == 3 and error["column"] >= 1
@@ -333,8 +382,7 @@ def test_graph_parameters_select_stored_graphs_only(live_server):
         response = requests.get(live_server.url + "/sparql", params={
             "query": f"SELECT (COUNT(*) AS ?n) FROM <{listener.url}> WHERE {{ ?s ?p ?o }}"}, timeout=30)
         assert response.status_code == 200
-        time.sleep(0.2)
-        assert listener.connections == 0
+        assert listener.connections() == 0
     finally:
         listener.close()
     response = requests.get(live_server.url + "/sparql", params={
@@ -343,13 +391,12 @@ def test_graph_parameters_select_stored_graphs_only(live_server):
     assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
 
 
+@pytest.mark.xfail(BACKEND == "oxigraph", strict=True,
+                   reason="Oxigraph's server started with --union-default-graph uses the union even when "
+                          "the query has FROM (the embedded store and Virtuoso honour FROM)")
 def test_from_clauses_choose_the_dataset(live_server):
     """FROM and FROM NAMED in the query replace the union of the stored graphs as its dataset
     (and name stored graphs only: an unknown one is empty)."""
-    import os
-    if os.environ.get("PARTNERGRAPH_TEST_BACKEND") == "oxigraph":
-        pytest.xfail("Oxigraph's server started with --union-default-graph uses the union even when "
-                     "the query has FROM (the embedded store and Virtuoso honour FROM)")
     import rdflib
     places = len(rdflib.Graph().parse(ROOT / "data" / "places.ttl"))
     graph_iri = "https://w3id.org/partnergraph/graph/places"
@@ -371,7 +418,8 @@ def test_cors(live_server):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Credentials" not in response.headers
-    response = requests.get(live_server.url + "/sparql", params={"query": ASK}, headers={"Origin": "https://example.org"}, timeout=30)
+    response = requests.get(live_server.url + "/sparql", params={"query": ASK}, headers={"Origin": "https://example.org"},
+                            timeout=30)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 

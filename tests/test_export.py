@@ -30,7 +30,8 @@ def site(graph, tmp_path_factory):
     app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     out = tmp_path_factory.mktemp("export") / "site"
     seen = []
-    summary = export.export_site(app, app.extensions["partnergraph"], out, progress=lambda path, done, total: seen.append((done, total)))
+    summary = export.export_site(app, app.extensions["partnergraph"], out,
+                                 progress=lambda path, done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
     return out, summary
 

@@ -10,9 +10,11 @@ import time
 import pytest
 
 from partnergraph.cli import main
+from tests.conftest import ROOT
 from tests.external_stores import oxigraph_binary, start_oxigraph, start_virtuoso, virtuoso_binary
 
 pytestmark = pytest.mark.server
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 ENGINES = {
     "oxigraph": (start_oxigraph, oxigraph_binary, "pip install oxigraph (the test extra)"),
@@ -119,5 +121,8 @@ def test_pages_from_the_engine(remote_app):
     assert client.get("/").status_code == 200
 
 
-def test_publish_time_is_reported(published):
-    assert "Published" in published["output"] and published["seconds"] < 120
+def test_publish_time_is_reported(engine, published):
+    """The command says what it published; how long it took is a figure (tests/artifacts/), not an assertion."""
+    assert "Published" in published["output"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"publish-{engine.name}.json").write_text(json.dumps({"seconds": round(published["seconds"], 2)}, indent=2))

@@ -300,31 +300,35 @@ def test_numbers_in_reads_digits_words_and_centuries(text, expected):
 
 def test_prose_facts_are_data(data):
     """Each date, period, reason and count the documents state is reachable by a query."""
-    def ask(query: str) -> bool:
+    def ask(query: str, **nodes: str) -> bool:
+        """The query with each ?name bound to the IRI given for it."""
         return bool(data.query(query, initNs={"pg": PG, "dcterms": DCTERMS, "time": TIME, "prov": PROV,
-                                                "schema": SCHEMA, "xsd": XSD}).askAnswer)
+                                                "schema": SCHEMA, "xsd": XSD},
+                               initBindings={name: URIRef(value) for name, value in nodes.items()}).askAnswer)
     # 000: "In 2023, they were approved for a project addressing ... the municipal archives"
-    assert ask('ASK { <%s> dcterms:dateAccepted "2023"^^xsd:gYear }' % iri("project", "vushtrri-municipal-archives"))
+    assert ask('ASK { ?it dcterms:dateAccepted "2023"^^xsd:gYear }', it=iri("project", "vushtrri-municipal-archives"))
     # 000: "The new project, submitted 2024 aims to address skill gaps"
-    assert ask('ASK { <%s> dcterms:dateSubmitted "2024"^^xsd:gYear }' % iri("project", "vushtrri-workforce-skills-gaps"))
+    assert ask('ASK { ?it dcterms:dateSubmitted "2024"^^xsd:gYear }', it=iri("project", "vushtrri-workforce-skills-gaps"))
     # 002: "Det operativa deltagararbetet pågår under perioden 1 februari 2021 till och med 31 oktober 2022"
-    assert ask('ASK { <%s> pg:phase [ time:hasBeginning/time:inXSDDate "2021-02-01"^^xsd:date ; '
-               'time:hasEnd/time:inXSDDate "2022-10-31"^^xsd:date ] }' % iri("project", "spik"))
+    assert ask('ASK { ?it pg:phase [ time:hasBeginning/time:inXSDDate "2021-02-01"^^xsd:date ; '
+               'time:hasEnd/time:inXSDDate "2022-10-31"^^xsd:date ] }', it=iri("project", "spik"))
     # 002: "tar emot deltagare fram till och med 31 maj 2021. Arbetet med deltagare avslutas i oktober 2021"
-    assert ask('ASK { <%s> pg:phase/time:hasEnd/time:inXSDDate "2021-05-31"^^xsd:date ; '
-               'pg:phase/time:hasEnd/time:inXSDgYearMonth "2021-10"^^xsd:gYearMonth }' % iri("project", "etableringssamverkan-kronoberg-2"))
+    assert ask('ASK { ?it pg:phase/time:hasEnd/time:inXSDDate "2021-05-31"^^xsd:date ; '
+               'pg:phase/time:hasEnd/time:inXSDgYearMonth "2021-10"^^xsd:gYearMonth }',
+               it=iri("project", "etableringssamverkan-kronoberg-2"))
     # 002: "(Markaryd har deltagit fram till och med januari 2021)"
-    assert ask('ASK { <%s> prov:qualifiedAssociation [ prov:agent <%s> ; pg:endDate "2021-01"^^xsd:gYearMonth ] }'
-               % (iri("project", "etableringssamverkan-kronoberg-2"), iri("municipality", "markaryd")))
+    assert ask('ASK { ?it prov:qualifiedAssociation [ prov:agent ?agent ; pg:endDate "2021-01"^^xsd:gYearMonth ] }',
+               it=iri("project", "etableringssamverkan-kronoberg-2"), agent=iri("municipality", "markaryd"))
     # 003: "genomförandet är pausat sedan Covid-19 pandemin brutit ut"
-    assert ask('ASK { <%s> pg:statusReason ?r FILTER (CONTAINS(LCASE(STR(?r)), "covid-19")) }' % iri("project", "ecowama36"))
+    assert ask('ASK { ?it pg:statusReason ?r FILTER (CONTAINS(LCASE(STR(?r)), "covid-19")) }', it=iri("project", "ecowama36"))
     # 001: "started already in 2005/2006"
-    assert ask('ASK { <%s> pg:startYear "2005"^^xsd:gYear ; pg:latestStartYear "2006"^^xsd:gYear }' % iri("partnership", "vaxjo-jb-marks"))
+    assert ask('ASK { ?it pg:startYear "2005"^^xsd:gYear ; pg:latestStartYear "2006"^^xsd:gYear }',
+               it=iri("partnership", "vaxjo-jb-marks"))
     # 003: "drygt 23 000 invånare (enligt folkräkningen 2011)"
-    assert ask('ASK { <%s> pg:count [ schema:minValue 23000 ; dcterms:date "2011"^^xsd:gYear ] }' % iri("municipality", "chobe"))
+    assert ask('ASK { ?it pg:count [ schema:minValue 23000 ; dcterms:date "2011"^^xsd:gYear ] }', it=iri("municipality", "chobe"))
     # 000: the ICLD posts of "Tisdag 30 juni 2020" and "Tisdag 9 juni 2020"
-    assert ask('ASK { <%s> dcterms:hasPart/dcterms:issued "2020-06-09"^^xsd:date , "2020-06-30"^^xsd:date }'
-               % iri("source", "000_3db2f6b1717fd080"))
+    assert ask('ASK { ?it dcterms:hasPart/dcterms:issued "2020-06-09"^^xsd:date , "2020-06-30"^^xsd:date }',
+               it=iri("source", "000_3db2f6b1717fd080"))
 
 
 ###########################################################################################

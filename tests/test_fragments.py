@@ -157,13 +157,13 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def comunica():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("Comunica needs node and npm, which are not installed")
+    """Node and Comunica from tests/comunica's lockfile; the tests install nothing (.ci/run runs
+    npm ci there, and under CI=true this skip fails the run)."""
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("Comunica needs Node.js, which is not installed")
     if not (COMUNICA / "node_modules" / "@comunica" / "query-sparql").is_dir():
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=COMUNICA, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            pytest.skip(f"npm ci could not install Comunica: {done.stderr.strip()[-300:]}")
+        pytest.skip("Comunica is not installed: run npm ci in tests/comunica (.ci/run does)")
     return node
 
 
@@ -188,7 +188,7 @@ def test_comunica_answers_as_the_endpoint_does(comunica, live_server):
     done = subprocess.run([comunica, "query.mjs"], cwd=COMUNICA, input=given, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     answers = json.loads(done.stdout)
-    for query, answer in zip(QUERIES, answers):
+    for query, answer in zip(QUERIES, answers, strict=True):
         assert "error" not in answer, f"{query}: {answer.get('error')}"
         response = requests.post(live_server.url + "/sparql", data={"query": query},
                                  headers={"Accept": "application/sparql-results+json"}, timeout=60)

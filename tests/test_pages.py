@@ -186,7 +186,7 @@ def test_unknown_iri_is_404(client):
 
 
 def test_rdflib_dereferences_through_a_real_server(app):
-    from conftest import LiveServer
+    from tests.conftest import LiveServer
     server = LiveServer(app)
     try:
         g = rdflib.Graph()
@@ -346,7 +346,8 @@ def test_dashboard_sdg_chart(client, data_graph):
             expected[int(str(sdg)[len(SDG):].split(".")[0])].add(project)
     labels = {int(data_graph.value(g, PG.sdgNumber)): str(data_graph.value(g, RDFS.label)) for g in
               data_graph.subjects(PG.sdgNumber, None)}
-    en_labels = {n: next(str(l) for l in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label) if l.language == "en")
+    en_labels = {n: next(str(label) for label in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label)
+                           if label.language == "en")
                  for n in labels}
     assert len(chart) == 17
     for n in range(1, 18):
@@ -361,7 +362,7 @@ def test_dashboard_country_chart(client, data_graph):
         for partner in data_graph.objects(partnership, PG.partner):
             country = data_graph.value(partner, PG.country)
             if country is not None and country != SWEDEN:
-                label = next(str(l) for l in data_graph.objects(country, RDFS.label) if l.language == "en")
+                label = next(str(name) for name in data_graph.objects(country, RDFS.label) if name.language == "en")
                 expected.setdefault(label, set()).add(partnership)
     assert chart == {k: len(v) for k, v in expected.items()}
 
@@ -402,7 +403,7 @@ def test_ontology_page_and_formats(client, data_graph):
     assert 'id="Partnership"' in html and 'href="#Partnership"' in html and "partnerskap" in html
     n = len(instances(data_graph, PG.Project))
     assert f'href="/class/Project" data-usage="{n}"' in html
-    for ext, (media, fmt) in RDF_FORMATS.items():
+    for media, fmt in RDF_FORMATS.values():
         response = client.get("/ontology", headers={"Accept": media})
         assert response.mimetype == media
         g = rdflib.Graph().parse(data=response.data, format=fmt)
@@ -457,20 +458,18 @@ def test_void_and_dumps(client, data_graph):
 
 def test_query_pages(client, graph):
     assert client.get("/queries", headers=HTML).status_code == 200
+    assert graph.queries, "no named queries were loaded from ./queries"
     for name, query in graph.queries.items():
         response = client.get(f"/queries/{name}", headers=HTML)
         assert response.status_code == 200, (name, response.data[:300])
         html = response.get_data(as_text=True)
         for p in query.parameters:
             assert f'name="{p.name}"' in html
-    if not graph.queries:
-        pytest.skip("no named queries in ./queries")
 
 
 def test_query_downloads_and_bad_parameters(client, graph):
     with_iri = [q for q in graph.queries.values() if any(p.type == "iri" for p in q.parameters)]
-    if not with_iri:
-        pytest.skip("no named query with an IRI parameter")
+    assert with_iri, f"no named query with an IRI parameter among {sorted(graph.queries)}"
     query = with_iri[0]
     param = next(p for p in query.parameters if p.type == "iri")
     response = client.get(f"/queries/{query.name}?format=csv")
@@ -509,8 +508,7 @@ def test_no_script_is_reflected(client, url):
 
 def test_query_parameters_are_escaped(client, graph):
     with_string = [q for q in graph.queries.values() if q.parameters]
-    if not with_string:
-        pytest.skip("no named query with parameters")
+    assert with_string, f"no named query with parameters among {sorted(graph.queries)}"
     query = with_string[0]
     body = client.get(f"/queries/{query.name}?{query.parameters[0].name}={EVIL}", headers=HTML).get_data(as_text=True)
     assert "<script>alert" not in body

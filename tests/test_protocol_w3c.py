@@ -121,8 +121,9 @@ def test_w3c_protocol(case, protocol_server):
         elif req["format"] == "RDF":
             assert media in RDF_TYPES, case["name"]
             import rdflib
-            rdflib.Graph().parse(data=response.content, format={"text/turtle": "turtle", "application/ld+json": "json-ld",
-                                                                "application/n-triples": "nt", "application/rdf+xml": "xml"}[media])
+            parsers = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+                       "application/rdf+xml": "xml"}
+            rdflib.Graph().parse(data=response.content, format=parsers[media])
 
 
 def test_suite_was_read():

@@ -274,7 +274,8 @@ def test_timeline_of_vaxjo_jb_marks(graph):
     assert result[0]["kind"] == "partnership" and result[0]["year"] == 2005
     # 000: "Development of an Energy Plan in Line with Agenda 2030" (2019-2020), "Public skills
     # training ..." (2019-2021), "Efficient and Responsive Traffic Planning" (three years, no dates)
-    assert (items[proj("energy-plan-agenda-2030")]["startYear"], items[proj("energy-plan-agenda-2030")]["endYear"]) == (2019, 2020)
+    energy_plan = items[proj("energy-plan-agenda-2030")]
+    assert (energy_plan["startYear"], energy_plan["endYear"]) == (2019, 2020)
     assert (items[proj("public-skills-training")]["startYear"], items[proj("public-skills-training")]["endYear"]) == (2019, 2021)
     assert proj("efficient-and-responsive-traffic-planning") in items
     # 001, dated "30 January 2018": PLATFORMA's shortlist of twelve projects, this one among them.

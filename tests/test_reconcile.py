@@ -145,7 +145,7 @@ def test_the_sheet_import_reads_names_with_the_same_matcher(graph):
 def validate():
     if not SCHEMAS.is_dir():
         pytest.skip(f"the Reconciliation API schemas are not at {SCHEMAS} (../shared is absent)")
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # in the test extra
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
     schemas = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.json")}
@@ -286,7 +286,8 @@ def test_data_extension(client, validate):
                         "data-extension-property-proposal")
     assert PG + "country" in {p["id"] for p in proposal["properties"]}
     request = {"ids": [ID + "municipality/vanersborg", ID + "municipality/kalmar"],
-               "properties": [{"id": PG + "country"}, {"id": "pg:municipalityCode"}, {"id": "rdfs:label", "settings": {"limit": 1}}]}
+               "properties": [{"id": PG + "country"}, {"id": "pg:municipalityCode"},
+                              {"id": "rdfs:label", "settings": {"limit": 1}}]}
     validate(request, "data-extension-query")
     response = validate(client.post("/reconcile", data={"extend": json.dumps(request)}).get_json(),
                         "data-extension-response")

@@ -113,7 +113,7 @@ def pages(graph):
     app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, "TESTING": True}, graph=graph)
     client = app.test_client()
     out = {}
-    for name, (path, iri) in PAGES.items():
+    for name, (path, _iri) in PAGES.items():
         for lang in ("en", "sv"):
             response = client.get(f"{path}?lang={lang}")
             assert response.status_code == 200, (path, lang)
@@ -156,11 +156,11 @@ def test_every_pg_object_property_has_an_inverse_label_in_both_languages(ontolog
         for lang in ("en", "sv"):
             if not langs.get(lang):
                 missing.append(f"{prop} @{lang}")
-            elif langs[lang] == str(next((l for l in ontology.objects(prop, RDFS.label) if l.language == lang), "")):
+            elif langs[lang] == str(next((label for label in ontology.objects(prop, RDFS.label) if label.language == lang), "")):
                 missing.append(f"{prop} @{lang}: the inverse label repeats the label")
     assert not missing, missing
     assert (PG.inverseLabel, RDF.type, OWL.AnnotationProperty) in ontology
-    assert {l.language for l in ontology.objects(PG.inverseLabel, RDFS.comment)} == {"en", "sv"}
+    assert {comment.language for comment in ontology.objects(PG.inverseLabel, RDFS.comment)} == {"en", "sv"}
 
 
 def test_declared_inverses_agree_with_the_inverse_labels(ontology):
@@ -170,8 +170,8 @@ def test_declared_inverses_agree_with_the_inverse_labels(ontology):
     for a, b in pairs:
         for one, other in ((a, b), (b, a)):
             for lang in ("en", "sv"):
-                inverse = {l.language: str(l) for l in ontology.objects(one, PG.inverseLabel)}[lang]
-                label = {l.language: str(l) for l in ontology.objects(other, RDFS.label)}[lang]
+                inverse = {text.language: str(text) for text in ontology.objects(one, PG.inverseLabel)}[lang]
+                label = {text.language: str(text) for text in ontology.objects(other, RDFS.label)}[lang]
                 assert inverse == label, (one, lang)
 
 
@@ -215,7 +215,7 @@ def test_title_and_description_once(pages, data, name, lang):
         assert text.count(summary) == 1, (name, lang)
     h1 = article.find_all("h1")[0].text().strip()
     rows = " ".join(n.text() for n in article.find_all("dd"))
-    label = next((str(l) for l in data.objects(iri, RDFS.label) if l.language == lang), None)
+    label = next((str(text) for text in data.objects(iri, RDFS.label) if text.language == lang), None)
     if label:
         assert label in h1
         assert label not in [n.text().strip() for n in article.find_all("span", "literal")], (name, lang)

@@ -20,7 +20,7 @@ PAGES = {
 # other combinations look the same; each Chromium start costs seconds.)
 LANGS = ("sv", "en", "sv", "en", "sv")
 SHOTS = [(f"entry-{name}-{lang}-desktop", f"{path}?lang={lang}", 1280)
-         for (name, path), lang in zip(PAGES.items(), LANGS)]
+         for (name, path), lang in zip(PAGES.items(), LANGS, strict=True)]
 SHOTS += [("entry-project-en-phone", PAGES["project"] + "?lang=en", 390),
           ("entry-sdg-sv-phone", PAGES["sdg"] + "?lang=sv", 390)]
 

@@ -64,7 +64,7 @@ def sample_args(rule, app) -> dict[str, str]:
 def build(rule, args: dict[str, str]) -> str:
     path = rule.rule
     for arg, value in args.items():
-        path = re.sub(r"<(?:[^:<>]+:)?" + re.escape(arg) + ">", lambda _: value, path)
+        path = re.sub(r"<(?:[^:<>]+:)?" + re.escape(arg) + ">", lambda _, value=value: value, path)
     return path
 
 

@@ -191,7 +191,8 @@ def test_rows_restating_shipped_facts_by_name_add_nothing(data):
     before = snapshot(data)
     partnerships = run("partnerships-restated.csv", "partnership", data)
     assert partnerships.ok, partnerships.report()
-    assert [r.subject for r in partnerships.rows] == [iri("partnership", "vaxjo-vushtrri"), iri("partnership", "vanersborg-chobe")]
+    assert [r.subject for r in partnerships.rows] == [iri("partnership", "vaxjo-vushtrri"),
+                                                      iri("partnership", "vanersborg-chobe")]
     municipalities = run("municipalities-semicolon.csv", "municipality", data)
     assert municipalities.ok, municipalities.report()
     assert [r.subject for r in municipalities.rows] == [iri("municipality", "vaxjo")]

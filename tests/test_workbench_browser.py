@@ -44,9 +44,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(graph, tmp_path_factory):
-    from conftest import LiveServer
-
     from partnergraph.web.app import create_app
+    from tests.conftest import LiveServer
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False,
                               "LINKS_DIR": str(tmp_path_factory.mktemp("links"))}, graph=graph)
     live = LiveServer(application)
