@@ -49,7 +49,8 @@ validate: $(SERVE_STAMP)
 	$(BIN)/partnergraph validate
 
 # The endpoint, views and named-query tests run again with the data published into the Oxigraph
-# server and into Virtuoso (each skips with a reason when its engine is not installed); their page
+# server and into Virtuoso (each skips with a reason when its engine is not installed, which CI counts
+# as a failure); their page
 # crawl renders a sample of each kind of page (tests/test_pages.py, SAMPLE_PER_KIND). The two
 # reruns run side by side, each in one process against one engine: a rerun's client and engine
 # take turns on one core, and two Virtuoso servers on two cores spent three times the CPU of one
