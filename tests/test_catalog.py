@@ -328,6 +328,9 @@ def test_validate_catalog_names_what_is_missing(runner, monkeypatch):
     for name in OPERATOR:
         assert f"missing: {name} is not set" in result.output
     assert "0 violations" in result.output and "harvestable" in result.output
+    # in a checkout with ../shared beside it the DCAT-AP shapes are found without --shapes-dir
+    if all((SHAPES_DIR / name).is_file() for name in catalog.SHAPE_FILES):
+        assert f"Checked with the DCAT-AP 3.0.0 shapes in {SHAPES_DIR.resolve()}" in result.output
     monkeypatch.setenv("PARTNERGRAPH_PUBLISHER_ORG_NUMBER", "123")
     result = runner.invoke(main, ["validate", "--catalog"])
     assert result.exit_code == 2 and "PUBLISHER_ORG_NUMBER must be ten digits" in result.output

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "catalog.ttl"
 SERVICES_TEMPLATE = HERE / "catalog-services.ttl"
 # The DCAT-AP 3.0.0 SHACL shapes in the shared vocabularies beside the checkout.
-DEFAULT_SHAPES_DIR = HERE.parent.parent.parent / "shared" / "vocab" / "dcat-ap-3.0.0"
+DEFAULT_SHAPES_DIR = HERE.parents[3] / "shared" / "vocab" / "dcat-ap-3.0.0"
 SHAPE_FILES = ("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
 
 PLACEHOLDER = "urn:partnergraph:"
