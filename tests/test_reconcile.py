@@ -296,7 +296,8 @@ def test_data_extension(client, validate):
                         "data-extension-property-proposal")
     assert PG + "country" in {p["id"] for p in proposal["properties"]}
     request = {"ids": [ID + "municipality/vanersborg", ID + "municipality/kalmar"],
-               "properties": [{"id": PG + "country"}, {"id": "pg:municipalityCode"}, {"id": "rdfs:label", "settings": {"limit": 1}}]}
+               "properties": [{"id": PG + "country"}, {"id": "pg:municipalityCode"},
+                              {"id": "rdfs:label", "settings": {"limit": 1}}]}
     validate(request, "data-extension-query")
     response = validate(client.post("/reconcile", data={"extend": json.dumps(request)}).get_json(),
                         "data-extension-response")

@@ -20,6 +20,7 @@ from ..graph import PartnerGraph
 from ..rdf import iris
 from ..rdf.files import ValidationSetupError, rdf_files
 from ..sparql import formats
+from . import mappings
 from .alignment import EXPORTS, export_bytes
 from .dataset import DUMP_FORMATS, Dumps
 
@@ -49,6 +50,7 @@ EU_FILE_TYPES = {
     "application/ld+json": "JSON_LD",
     "application/rdf+xml": "RDF_XML",
     "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
 }
 DUMP_DESCRIPTIONS = {
     "en": "The whole graph (data, ontology and inferred triples) as {title}.",
@@ -195,6 +197,8 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         body, _ = export_bytes(graph, filename)
         downloads.append((f"alignment/{filename}", formats.BY_NAME[fmt_name].media_type, False, title, len(body),
                           {"en": title}))
+    downloads += mappings.catalog_downloads(graph, base, mappings.author_of(publisher_iri(config, site),
+                                                                            publisher_names(config, site)))
     for path, media_type, gzipped, title, size, descriptions in downloads:
         url = rdflib.URIRef(site + path)
         dist = rdflib.URIRef(site + path + "#distribution")

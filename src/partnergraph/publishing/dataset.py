@@ -19,6 +19,7 @@ from .. import rq
 from ..rdf import iris, templates
 from ..resources.describe import sdg_goals  # noqa: F401  (re-exported for views)
 from ..sparql import formats
+from . import mappings
 from .alignment import EXPORTS, export_bytes
 from .ontology_docs import named_graph
 
@@ -201,4 +202,5 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
         distribution(site + "alignment/" + filename, title, "text/csv" if fmt == "csv" else "text/turtle", len(body))
+    mappings.add_void_linksets(g, graph, base, site, ds)
     return g
