@@ -30,7 +30,8 @@ def site(graph, tmp_path_factory):
     app = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
     out = tmp_path_factory.mktemp("export") / "site"
     seen = []
-    summary = export.export_site(app, app.extensions["partnergraph"], out, progress=lambda path, done, total: seen.append((done, total)))
+    summary = export.export_site(app, app.extensions["partnergraph"], out,
+                                 progress=lambda path, done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
     return out, summary
 
@@ -185,6 +186,16 @@ def test_documents_dumps_and_void(crawl, served, site):
     for dump in dumps:
         assert fetch(dump)[0] == 200
     assert not list(void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+
+
+def test_mapping_sets_exported(crawl, served, client):
+    from partnergraph.publishing import mappings
+    bodies = crawl["bodies"]
+    assert served + "mappings/index.html" in bodies and served + "sv/mappings/index.html" in bodies
+    for name in mappings.BY_NAME:
+        for suffix in (".sssom.tsv", ".sssom.ttl"):
+            url = f"{served}mappings/{name}{suffix}"
+            assert fetch(url)[2] == client.get(f"/mappings/{name}{suffix}").data, url
 
 
 def test_named_queries_exported_with_results(crawl, served, graph):

@@ -248,3 +248,26 @@ def test_every_set_file_is_a_catalogue_distribution_and_the_shapes_pass(graph):
         pytest.skip("the DCAT-AP 3.0.0 shapes are not in ../shared/vocab (../shared is absent)")
     report = catalog.check(g, config, SHARED / "vocab" / "dcat-ap-3.0.0")
     assert report.shapes_checked and report.violations == []
+
+
+# -- the links in numbers ----------------------------------------------------------------------------
+
+def expected_per_dataset() -> dict[str, int]:
+    written = rdflib.Graph().parse(Path("data/geometries.ttl"), format="turtle")
+    geonames = len(set(written.triples((None, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#closeMatch"), None))))
+    return {"GeoNames": geonames, "Wikidata": GOALS + len(SWEDISH) + len(CROWD)}
+
+
+def test_stats_count_the_links_to_each_dataset(runner):
+    from partnergraph.cli import main
+    result = runner.invoke(main, ["stats"])
+    assert result.exit_code == 0, result.output
+    section = result.output.split("Links to other datasets", 1)[1].split("SHACL:", 1)[0]
+    counted = {line.split(None, 1)[1]: int(line.split(None, 1)[0]) for line in section.splitlines()[1:] if line.strip()}
+    assert counted == expected_per_dataset()
+
+
+def test_dashboard_shows_the_links_to_each_dataset(client):
+    page = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for title, n in expected_per_dataset().items():
+        assert f'data-linkset="{title}" data-count="{n}"' in page

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import rq
+from ..publishing import mappings
 from ..rdf import iris
 from ..resources.describe import LABEL_PROPERTIES, PG, pick_label, sdg_goals
 
@@ -175,3 +176,8 @@ def sdg_targets(graph, goal_iri: str) -> list[dict]:
         return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
     return [dict(t, indicators=sorted(t["indicators"].items(), key=lambda kv: key(kv[0])))
             for t in sorted(targets.values(), key=lambda t: key(t["code"]))]
+
+
+def links_per_dataset(graph, base: str = iris.DEFAULT_BASE) -> dict[str, int]:
+    """How many of the graph's links go to each outside dataset (Wikidata, GeoNames): the mapping sets' counts."""
+    return mappings.links_per_target(mappings.build(graph, base, mappings.Agent(base, "")))

@@ -202,5 +202,5 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
         distribution(site + "alignment/" + filename, title, "text/csv" if fmt == "csv" else "text/turtle", len(body))
-    mappings.add_void_linksets(g, graph, base, site, ds)
+    mappings.add_void_linksets(g, graph, base, ds)
     return g

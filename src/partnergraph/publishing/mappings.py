@@ -329,8 +329,8 @@ def to_rdf(mset: MappingSet, base: str):
     if spec.target is not None:
         g.add((node, sssom.object_source, rdflib.URIRef(TARGETS[spec.target].homepage)))
     justification = semapv[spec.justification.split(":", 1)[1]]
-    for link in mset.links:
-        axiom = rdflib.BNode()
+    for number, link in enumerate(mset.links, 1):
+        axiom = rdflib.BNode(f"mapping{number:05d}")   # labelled in order, so that the same set gives the same bytes
         g.add((node, sssom.mappings, axiom))
         g.add((axiom, RDF.type, OWL_NS.Axiom))
         g.add((axiom, OWL_NS.annotatedSource, rdflib.URIRef(link.subject)))
@@ -386,12 +386,12 @@ def linksets(sets: Iterable[MappingSet]) -> list[tuple[MappingSet, str, int]]:
     return out
 
 
-def add_void_linksets(g, graph, base: str, site: str, dataset_node) -> None:
+def add_void_linksets(g, graph, base: str, dataset_node) -> None:
     """VoID's void:Linkset for each set and link property, a subset of the dataset, with the outside
     dataset as void:objectsTarget (described once, with its URI space)."""
     import rdflib
+    from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
     sets = build(graph, base, Agent(base, ""))
-    from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     described = set()
     for mset, predicate, count in linksets(sets):
@@ -415,7 +415,7 @@ def add_void_linksets(g, graph, base: str, site: str, dataset_node) -> None:
         g.add((node, void.triples, rdflib.Literal(count, datatype=XSD.integer)))
         g.add((node, DCTERMS.source, rdflib.URIRef(mset.spec.provider)))
         g.add((node, DCTERMS.license, rdflib.URIRef(mset.spec.licence)))
-        g.add((node, void.dataDump, rdflib.URIRef(f"{site.rstrip('/')}/mappings/{mset.spec.name}.sssom.ttl")))
+        g.add((node, RDFS.seeAlso, rdflib.URIRef(mset.set_id)))   # the mapping set (SSSOM) these links are in
 
 
 # -- the files: the catalogue's distributions, the static export -------------------------------

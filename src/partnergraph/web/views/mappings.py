@@ -54,7 +54,7 @@ def index():
     sets = mapping_sets()
     links = format_links("/mappings")
     if wants_page():
-        page = render_template("mappings.html", sets=sets, links=links)
+        page = render_template("mappings.html", sets=sets, links=links, per_target=mappings.links_per_target(sets))
         return with_links(Response(page, content_type="text/html; charset=utf-8"), links)
     return with_links(rdf_of(sets, negotiate_graph(allow_html=False)), links)
 

@@ -191,7 +191,8 @@ def index():
     return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
                            year_chart=year_chart, undated=undated, network_chart=network_chart,
                            sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns,
-                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang))
+                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang),
+                           outside_links=app_cache("outside-links", lambda: dashboard.links_per_dataset(graph, base_iri())))
 
 
 def format_number_lang(n, lang):
