@@ -224,6 +224,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         g.add((dist, dcat.byteSize, rdflib.Literal(str(size), datatype=XSD.decimal)))
         g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
         g.add((dist, dcatap.availability, rdflib.URIRef(STABLE)))
+    mappings.add_catalog_licences(g, site)
 
     # from the data: keywords, spatial and temporal coverage, dates of the data files
     for label, lang in keywords(graph):

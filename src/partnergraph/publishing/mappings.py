@@ -441,3 +441,32 @@ def catalog_downloads(graph, base: str, author: Agent) -> list[tuple]:
         out.append((path, media_type, False, title, len(body),
                     {"en": f"{spec.description} Mapping set {base}mappings/{spec.name}."}))
     return out
+
+
+def other_licences() -> dict[str, str]:
+    """The set files whose licence is not the dataset's (CC BY 4.0), by path under the site: the
+    catalogue names their own."""
+    return {f"mappings/{spec.name}{suffix}": spec.licence for spec in SETS if spec.licence != CC_BY
+            for suffix in (".sssom.tsv", ".sssom.ttl")}
+
+
+# ADMS's licence types (http://purl.org/adms/licencetype/1.0) of the licences other than the dataset's
+LICENCE_TYPES = {ODBL: ("Open Data Commons Open Database License (ODbL) v1.0", "ShareAlike")}
+
+
+def add_catalog_licences(g, site: str) -> None:
+    """The catalogue's distributions of set files under another licence than the dataset's name
+    that licence, described as DCAT-AP asks (a dct:LicenseDocument with its ADMS type)."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF, SKOS
+    for path, licence in other_licences().items():
+        node = rdflib.URIRef(licence)
+        g.set((rdflib.URIRef(site.rstrip("/") + "/" + path + "#distribution"), DCTERMS.license, node))
+        title, kind = LICENCE_TYPES[licence]
+        concept = rdflib.URIRef("http://purl.org/adms/licencetype/" + kind)
+        g.add((node, RDF.type, DCTERMS.LicenseDocument))
+        g.add((node, DCTERMS.title, rdflib.Literal(title, lang="en")))
+        g.add((node, DCTERMS.type, concept))
+        g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.inScheme, rdflib.URIRef("http://purl.org/adms/licencetype/1.0")))
+        g.add((concept, SKOS.prefLabel, rdflib.Literal(kind, lang="en")))
