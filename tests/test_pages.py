@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import rdflib
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from partnergraph.resources.describe import XSD, format_literal, format_number
 
@@ -124,7 +124,12 @@ def test_describe_groups_and_labels(graph):
     d = describe(graph, BASE + "id/project/sekos-2", "sv")
     assert d.label == "SEKOS 2, socialt entreprenörskap"
     keys = [g.key for g in d.groups]
-    assert "identity" not in keys and keys[-1] == "provenance"     # title, label and description: in the header
+    assert keys[-1] == "provenance"
+    # title, label and description are in the header; the identity group holds only the short name
+    # the document uses on its own (000: 'The new project – SEKOS 2 – focuses on')
+    identity = next(g for g in d.groups if g.key == "identity")
+    assert [p.iri for p in identity.properties] == [str(SKOS.altLabel)]
+    assert {v.value for v in d.property(str(SKOS.altLabel)).values} == {"SEKOS 2"}
     assert keys.index("relations") < keys.index("time") < keys.index("figures")
     figures = d.property(str(PG["count"]))
     assert sorted(v.figure for v in figures.values) == ["6", "minst 100"]
@@ -345,7 +350,7 @@ def test_dashboard_sdg_chart(client, data_graph):
             expected[int(str(sdg)[len(SDG):].split(".")[0])].add(project)
     labels = {int(data_graph.value(g, PG.sdgNumber)): str(data_graph.value(g, RDFS.label)) for g in
               data_graph.subjects(PG.sdgNumber, None)}
-    en_labels = {n: next(str(l) for l in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label) if l.language == "en")
+    en_labels = {n: next(str(t) for t in data_graph.objects(rdflib.URIRef(SDG + str(n)), RDFS.label) if t.language == "en")
                  for n in labels}
     assert len(chart) == 17
     for n in range(1, 18):
@@ -360,7 +365,7 @@ def test_dashboard_country_chart(client, data_graph):
         for partner in data_graph.objects(partnership, PG.partner):
             country = data_graph.value(partner, PG.country)
             if country is not None and country != SWEDEN:
-                label = next(str(l) for l in data_graph.objects(country, RDFS.label) if l.language == "en")
+                label = next(str(t) for t in data_graph.objects(country, RDFS.label) if t.language == "en")
                 expected.setdefault(label, set()).add(partnership)
     assert chart == {k: len(v) for k, v in expected.items()}
 
@@ -401,7 +406,7 @@ def test_ontology_page_and_formats(client, data_graph):
     assert 'id="Partnership"' in html and 'href="#Partnership"' in html and "partnerskap" in html
     n = len(instances(data_graph, PG.Project))
     assert f'href="/class/Project" data-usage="{n}"' in html
-    for ext, (media, fmt) in RDF_FORMATS.items():
+    for media, fmt in RDF_FORMATS.values():
         response = client.get("/ontology", headers={"Accept": media})
         assert response.mimetype == media
         g = rdflib.Graph().parse(data=response.data, format=fmt)
