@@ -74,6 +74,23 @@ def test_every_outside_link_is_in_exactly_one_set_and_every_mapping_is_in_the_gr
     print("\n" + ", ".join(f"{name}: {len(m.links)}" for name, m in sets.items()))
 
 
+def test_an_imported_vocabulary_brings_its_own_mappings_not_the_graphs(sets):
+    """The UN's SDG KOS (../shared/vocab/un-sdg/) maps goals, targets and indicators to other
+    vocabularies itself: imported with --vocab, those stay the UN's, and the sets are unchanged."""
+    from partnergraph.graph import PartnerGraph
+    from tests.conftest import UN_SDG
+    if not UN_SDG.is_file():
+        pytest.skip(f"the UN SDG KOS is not at {UN_SDG} (../shared is absent)")
+    with_vocab = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False,
+                                    vocab=[str(UN_SDG)])
+    try:
+        again = {m.spec.name: triples(m) for m in mappings.build(with_vocab, BASE, AUTHOR)}
+        assert again == {name: triples(m) for name, m in sets.items()}
+        assert mappings.unassigned(with_vocab, BASE) == []
+    finally:
+        with_vocab.close()
+
+
 def test_the_sets_hold_what_the_vocabulary_files_give(sets):
     assert triples(sets["municipalities-wikidata"]) == {
         (ID + "municipality/" + slug, OWL_SAME_AS, WD + item) for slug, (_, item) in SWEDISH.items()}
