@@ -219,6 +219,7 @@ def test_set_files_and_negotiation(operated, sets):
     assert jsonld.mimetype == "application/ld+json"
     page = operated.get("/mappings/places-wikidata", headers={"Accept": "text/html"})
     assert page.mimetype == "text/html" and "Q165536" in page.get_data(as_text=True)
+    assert '</mappings/places-wikidata.sssom.tsv>; rel="alternate"; type="text/tab-separated-values"' in page.headers["Link"]
     assert operated.get("/mappings/nothing.sssom.tsv").status_code == 404
     assert operated.get("/mappings/sdg-wikidata.sssom.xls").status_code == 404
 

@@ -77,7 +77,8 @@ def mapping_set(rest: str):
         return tsv_response(mset)
     if fmt is not None:
         return rdf_of([mset], fmt)
-    links = format_links(f"/mappings/{name}")
+    links = format_links(f"/mappings/{name}") + [{"href": f"/mappings/{name}{TSV_SUFFIX}", "type": mappings.TSV_MEDIA_TYPE,
+                                                  "name": "tsv"}]
     if wants_page():
         page = render_template("mapping_set.html", m=mset, links=links)
         return with_links(Response(page, content_type="text/html; charset=utf-8"), links)
