@@ -126,7 +126,8 @@ def validate(paths, ontology, shapes, fmt, engine, catalog, site, shapes_dir) ->
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--store", "store_dir", required=True, type=click.Path(), help="Directory of the persistent store to (re)build.")
-@click.option("--ontology-dir", default="ontology", show_default=True, help="Ontology, shapes and rules (./ontology or the packaged ones).")
+@click.option("--ontology-dir", default="ontology", show_default=True,
+              help="Ontology, shapes and rules (./ontology or the packaged ones).")
 @click.option("--vocab", multiple=True, help="An external vocabulary (file or URL) for its own named graph, e.g. the UN SDG KOS.")
 @click.option("--no-validate", is_flag=True, help="Load without checking the SHACL shapes.")
 @click.option("--base", default=iris.DEFAULT_BASE, show_default=True, help="Dataset base IRI.")
@@ -173,7 +174,8 @@ def _open_graph(store: str | None, endpoint: str | None, data: tuple[str, ...], 
 
 
 store_option = click.option("--store", help="A store directory built by 'partnergraph load' (default: ./data in memory).")
-data_option = click.option("--data", multiple=True, type=click.Path(exists=True), help="Data files or directories (default: ./data).")
+data_option = click.option("--data", multiple=True, type=click.Path(exists=True),
+                           help="Data files or directories (default: ./data).")
 
 
 @main.command()
@@ -268,7 +270,8 @@ def stats(store, data) -> None:
         try:
             found = _located(data, need_queries=False)
             report = check_data(found.data, found.ontology)
-            status = "conforms" if report.conforms else f"does not conform ({len(report.violations)} violations, {len(report.syntax_errors)} syntax errors)"
+            status = "conforms" if report.conforms else (f"does not conform ({len(report.violations)} violations, "
+                                                         f"{len(report.syntax_errors)} syntax errors)")
         except ValidationSetupError as err:
             status = f"could not check: {err}"
     graph = _open_graph(store, None, data, validate=False)
