@@ -188,6 +188,16 @@ def test_documents_dumps_and_void(crawl, served, site):
     assert not list(void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
 
 
+def test_mapping_sets_exported(crawl, served, client):
+    from partnergraph.publishing import mappings
+    bodies = crawl["bodies"]
+    assert served + "mappings/index.html" in bodies and served + "sv/mappings/index.html" in bodies
+    for name in mappings.BY_NAME:
+        for suffix in (".sssom.tsv", ".sssom.ttl"):
+            url = f"{served}mappings/{name}{suffix}"
+            assert fetch(url)[2] == client.get(f"/mappings/{name}{suffix}").data, url
+
+
 def test_named_queries_exported_with_results(crawl, served, graph):
     bodies = crawl["bodies"]
     for name in graph.queries:

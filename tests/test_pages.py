@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import rdflib
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from partnergraph.rdf.namespaces import XSD
 from partnergraph.resources.literals import format_literal, format_number
@@ -125,7 +125,12 @@ def test_describe_groups_and_labels(graph):
     d = describe(graph, BASE + "id/project/sekos-2", "sv")
     assert d.label == "SEKOS 2, socialt entreprenörskap"
     keys = [g.key for g in d.groups]
-    assert "identity" not in keys and keys[-1] == "provenance"     # title, label and description: in the header
+    assert keys[-1] == "provenance"
+    # title, label and description are in the header; the identity group holds only the short name
+    # the document uses on its own (000: 'The new project – SEKOS 2 – focuses on')
+    identity = next(g for g in d.groups if g.key == "identity")
+    assert [p.iri for p in identity.properties] == [str(SKOS.altLabel)]
+    assert {v.value for v in d.property(str(SKOS.altLabel)).values} == {"SEKOS 2"}
     assert keys.index("relations") < keys.index("time") < keys.index("figures")
     figures = d.property(str(PG["count"]))
     assert sorted(v.figure for v in figures.values) == ["6", "minst 100"]

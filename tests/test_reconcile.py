@@ -89,6 +89,16 @@ PEOPLE_WRITE = {
     "Samordningsforbundet Varend": "organisation/samordningsforbundet-varend",
     "Oar utan granser": "project/oar-utan-granser", "Sydafrika": "country/south-africa",
 }
+# The short names the documents use on their own for a resource they also name in full
+# (docs/completeness.md, "Short names"): 000 line 210 'The new project – SEKOS 2 – focuses on',
+# 002 line 54 'Etableringssamverkan Kronoberg tar emot deltagare', 002 'UBC', 002 line 50
+# '(SPiK)', 000 line 135 '(Blue Vietnam)', 003 line 7 and 004 'ICLD'.
+SHORT_NAMES = {
+    "SEKOS 2": "project/sekos-2", "Etableringssamverkan Kronoberg": "project/etableringssamverkan-kronoberg-2",
+    "UBC": "network/ubc", "SPiK": "project/spik", "Blue Vietnam": "project/sustainable-water-management-blue-vietnam",
+    "ICLD": "organisation/icld",
+}
+PEOPLE_WRITE.update(SHORT_NAMES)
 # Names in the documents that the graph has no resource for: never a match.
 NOT_IN_GRAPH = ["Kachikau", "Almedalen", "Frida", "Pål", "Jönköping", "Östersjöregionen", "New York",
                 "Kalmar kommun", "Region Kalmar", "Stockholms stad", "Göteborg"]
@@ -306,3 +316,14 @@ def test_the_schemas_do_refuse_a_wrong_answer(validate):
         validate({"name": "x", "identifierSpace": "x", "schemaSpace": "x"}, "manifest")   # no versions
     with pytest.raises(AssertionError):
         validate({"q0": {"result": [{"id": "x", "name": "x"}]}}, "reconciliation-result-batch")   # no score
+
+
+def test_short_names_reconcile_as_a_match(client, validate):
+    """OpenRefine's batch with a type, for each short name the documents use (SHORT_NAMES)."""
+    kinds = {name: iri.split("/")[0] for name, iri in SHORT_NAMES.items()}
+    batch = {f"q{i}": {"query": name, "type": kinds[name]} for i, name in enumerate(SHORT_NAMES)}
+    result = validate(client.post("/reconcile", data={"queries": json.dumps(batch)}).get_json(),
+                      "reconciliation-result-batch")
+    for i, (name, expected) in enumerate(SHORT_NAMES.items()):
+        first = result[f"q{i}"]["result"][0]
+        assert (first["id"], first["match"]) == (ID + expected, True), (name, result[f"q{i}"]["result"][:2])

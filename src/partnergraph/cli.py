@@ -285,6 +285,10 @@ def stats(store, data) -> None:
     for name, count in sizes.items():
         click.echo(f"  {count:>6}  {name}")
     click.echo(f"  {sum(sizes.values()):>6}  total")
+    from .publishing.mappings import links_per_dataset  # start-up: the mapping sets only for stats
+    click.echo("Links to other datasets (the mapping sets at /mappings)")
+    for title, count in links_per_dataset(graph, graph.base).items():
+        click.echo(f"  {count:>6}  {title}")
     click.echo(f"SHACL: {status}")
     graph.close()
 

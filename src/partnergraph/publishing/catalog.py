@@ -19,8 +19,9 @@ from .. import rq, settings
 from ..graph import PartnerGraph
 from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
-from ..rdf.namespaces import DCAT, DCATAP, SH, SKOS, VCARD
+from ..rdf.namespaces import DCAT, DCATAP, GEONAMES, SH, SKOS, VCARD
 from ..sparql import formats
+from . import mappings
 from .alignment import EXPORTS, export_bytes
 from .dataset import DUMP_FORMATS, Dumps
 
@@ -38,7 +39,6 @@ IANA = "https://www.iana.org/assignments/media-types/"
 DATAPORTAL_ORGANISATION = "http://dataportal.se/organisation/SE"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-GEONAMES = "https://sws.geonames.org/"
 # The EU's file-type authority table, by the IANA media type of our files.
 EU_FILE_TYPES = {
     "text/turtle": "RDF_TURTLE",
@@ -47,6 +47,7 @@ EU_FILE_TYPES = {
     "application/ld+json": "JSON_LD",
     "application/rdf+xml": "RDF_XML",
     "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
 }
 DUMP_DESCRIPTIONS = {
     "en": "The whole graph (data, ontology and inferred triples) as {title}.",
@@ -159,7 +160,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
 
     g = _fixed_description(site, replacements)
     services = _add_services(g, catalog, ds, services_root, routes, replacements)
-    _add_downloads(g, graph, ds, site, dumps)
+    _add_downloads(g, graph, ds, site, dumps, config)
     _add_coverage(g, graph, ds, catalog, site)
     _add_publisher(g, config, site, catalog, ds, services)
     return _reachable(g, catalog)
@@ -205,8 +206,8 @@ def _add_services(g, catalog, ds, services_root: str, routes: Collection[str] | 
     return kept
 
 
-def _add_downloads(g, graph, ds, site: str, dumps) -> None:
-    """A distribution for every dump and every alignment export, with its size and licence."""
+def _add_downloads(g, graph, ds, site: str, dumps, config: Mapping) -> None:
+    """A distribution for every dump, alignment export and mapping set, with its size and licence."""
     sizes = dumps.sizes()
     downloads = [(f"dumps/{d.filename}", d.media_type, d.gzip, d.title, sizes[d.filename],
                   {lang: text.format(title=d.title) for lang, text in DUMP_DESCRIPTIONS.items()})
@@ -215,8 +216,11 @@ def _add_downloads(g, graph, ds, site: str, dumps) -> None:
         body, _ = export_bytes(graph, filename)
         downloads.append((f"alignment/{filename}", formats.BY_NAME[fmt_name].media_type, False, title, len(body),
                           {"en": title}))
+    author = mappings.author_of(publisher_iri(config, site), publisher_names(config, site))
+    downloads += mappings.catalog_downloads(graph, config["BASE_IRI"], author)
     for path, media_type, gzipped, title, size, descriptions in downloads:
         _add_distribution(g, ds, site + path, media_type, gzipped, title, size, descriptions)
+    mappings.add_catalog_licences(g, site)
 
 
 def _add_distribution(g, ds, url: str, media_type: str, gzipped: bool, title: str, size: int,

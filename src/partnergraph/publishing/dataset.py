@@ -18,6 +18,7 @@ import pyoxigraph
 from .. import rq
 from ..rdf import namespaces, templates
 from ..sparql import formats
+from . import mappings
 from .alignment import EXPORTS, export_bytes
 from .ontology_docs import named_graph
 
@@ -196,4 +197,5 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
     for filename, (_, fmt, title) in EXPORTS.items():
         body, _ = export_bytes(graph, filename)
         distribution(site + "alignment/" + filename, title, "text/csv" if fmt == "csv" else "text/turtle", len(body))
+    mappings.add_void_linksets(g, graph, base, ds)
     return g

@@ -25,6 +25,13 @@ VCARD = "http://www.w3.org/2006/vcard/ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 GEO = "http://www.opengis.net/ont/geosparql#"
+SSSOM = "https://w3id.org/sssom/"
+SEMAPV = "https://w3id.org/semapv/vocab/"
+PAV = "http://purl.org/pav/"
+
+# The outside datasets the graph links to.
+WIKIDATA = "http://www.wikidata.org/entity/"
+GEONAMES = "https://sws.geonames.org/"
 
 # The project's ontology, and the UN's goals and targets (their IRIs are reused, never minted).
 PG = "https://w3id.org/partnergraph/ontology#"

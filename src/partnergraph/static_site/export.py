@@ -14,6 +14,7 @@ Layout of DIR (English pages at the top, Swedish pages under sv/, language-neutr
     .well-known/void/index.html, .well-known/void.{ttl,jsonld,rdf,nt}
     catalog.{rdf,ttl,jsonld,nt}         the DCAT-AP catalogue for data portals (absolute IRIs)
     dumps/index.html, dumps/partnergraph.{ttl,nt.gz,jsonld,nq.gz}
+    mappings/index.html, mappings/{set}/index.html, mappings/{set}.sssom.{tsv,ttl}   the SSSOM mapping sets
     graph/{name}.ttl                    the named graphs
     static/..., sdg-colours.css         stylesheets and scripts
     sparql/index.html, search/index.html   notes: these need a live server (or link to --live-url)
@@ -145,6 +146,10 @@ def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) ->
         return _file(f"catalog.{ext}", path, (("format", fmt or "rdfxml"),))
     if path.startswith("/dumps/") and path != "/dumps/":
         return _file(path.lstrip("/"), path)
+    if path.startswith("/mappings/") and ".sssom." in path:
+        return _file(path.lstrip("/"), path)
+    if (path == "/mappings" or path.startswith("/mappings/")) and fmt and fmt != "html":
+        return _file(f"{path.strip('/')}.{formats.by_name(fmt).extension}", path, (("format", fmt),))
     if path.startswith("/graph/"):
         name = path[len("/graph/"):]
         out = name if name.rpartition(".")[2] in RDF_EXTS else name + ".ttl"
@@ -247,7 +252,7 @@ def resource_iris(graph, base: str) -> list[str]:
 def seed_urls(app, graph) -> list[str]:
     """What the export starts from; links found in the pages add the rest."""
     base = app.config["BASE_IRI"]
-    urls = ["/", "/sdg-colours.css", "/queries", "/dumps/"]
+    urls = ["/", "/sdg-colours.css", "/queries", "/dumps/", "/mappings"]
     for path in DOC_PATHS:
         urls.append(path)
         urls.extend(f"{path}?format={f.name}" for f in formats.GRAPH_FORMATS)

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from ... import rq
 from ...drawing import charts, dashboard
 from ...drawing.charts import text_colour
+from ...publishing import mappings
 from ...publishing.ontology_docs import named_graph as graph_bytes
 from ...rdf import iris, namespaces
 from ...rdf.namespaces import PG
@@ -197,7 +198,8 @@ def index():
     return render_template("dashboard.html", cards=cards, sdg_chart=sdg_chart, country_chart=country_chart,
                            year_chart=year_chart, undated=undated, network_chart=network_chart,
                            sdg_bars=sdg_bars, country_bars=country_bars, year_columns=year_columns,
-                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang))
+                           analytics=analytics, goal_table=goal_table, partnerships_map=dashboard_map(lang),
+                           outside_links=app_cache("outside-links", lambda: mappings.links_per_dataset(graph, base_iri())))
 
 
 def format_number_lang(n, lang):
