@@ -55,7 +55,7 @@ class Pattern:
 
     def params(self) -> dict[str, str]:
         """The pattern as the search form's parameters (explicit representation)."""
-        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms()) if term is not None}
+        return {name: explicit(term) for name, term in zip(POSITIONS, self.terms(), strict=True) if term is not None}
 
 
 def explicit(term) -> str:
@@ -188,7 +188,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
         (search, NamedNode(HYDRA + "template"), Literal(link({}).split("?")[0] + "{?subject,predicate,object}")),
         (search, NamedNode(HYDRA + "variableRepresentation"), NamedNode(HYDRA + "ExplicitRepresentation")),
     ]
-    for name, prop in zip(POSITIONS, ("subject", "predicate", "object")):
+    for name, prop in zip(POSITIONS, ("subject", "predicate", "object"), strict=True):
         mapping = BlankNode(name)
         out += [(search, NamedNode(HYDRA + "mapping"), mapping),
                 (mapping, NamedNode(HYDRA + "variable"), Literal(name)),
@@ -213,7 +213,7 @@ def quads(fragment: Fragment, page_url: str, dataset_url: str,
 
 
 def _title(pattern: Pattern) -> str:
-    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms()))
+    shown = " ".join(str(t) if t is not None else f"?{n[0]}" for n, t in zip(POSITIONS, pattern.terms(), strict=True))
     return f"The triples matching {{ {shown} }}"
 
 
@@ -233,3 +233,26 @@ def fragment_link(root_path: str) -> Callable[[dict[str, str]], str]:
         ordered = [(k, params[k]) for k in (*POSITIONS, "page") if params.get(k)]
         return root_path + ("?" + urlencode(ordered, quote_via=quote) if ordered else "")
     return link
+
+
+def readable_rows(fragment: Fragment, link: Callable[[dict[str, str]], str]) -> list[list[dict]]:
+    """The page's triples for a person: each term as the text to show (IRIs compacted), its IRI to
+    follow, and the link to the fragment that fixes that term in its position."""
+    params = fragment.pattern.params()
+    rows = []
+    for triple in fragment.triples[:fragment.page_size]:
+        row = []
+        for position, term in zip(POSITIONS, triple, strict=True):
+            if isinstance(term, NamedNode):
+                cell = {"kind": "uri", "iri": term.value, "text": iris.compact_iri(term.value)}
+            elif isinstance(term, BlankNode):
+                cell = {"kind": "bnode", "text": f"_:{term.value}"}
+            else:
+                datatype = term.datatype.value if term.datatype and not term.language else None
+                cell = {"kind": "literal", "text": term.value, "lang": term.language,
+                        "datatype": None if datatype in (None, XSD + "string") else iris.compact_iri(datatype)}
+            if not isinstance(term, BlankNode) and params.get(position) is None:
+                cell["narrow"] = link({**params, position: explicit(term)})
+            row.append(cell)
+        rows.append(row)
+    return rows
