@@ -126,3 +126,83 @@ def test_projects_that_address_quality_education(browser, server, requested):
     open_builder(browser, requested, browser.current_url, ready=".EndClassGroup .current.selected")
     wait(browser, lambda d: "Quality education" in d.find_element("css selector", ".CriteriaGroup").text)
     assert run_and_read(browser, requested)[1] == rows
+
+
+def test_the_partnerships_of_vaxjo(browser, server, requested):
+    from selenium.webdriver.common.by import By
+    open_builder(browser, requested, server.url + "/builder?lang=en")
+    choose(browser, "StartClassGroup", "BuilderPartnership")
+    choose(browser, "EndClassGroup", "BuilderMunicipality")
+    wait(browser, lambda d: "has the partner" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
+    field = wait(browser, visible(".EditComponents input[type=text], .EditComponents input:not([type])"))[0]
+    field.send_keys("Växj")
+    suggestion = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".autocomplete-suggestion, .awesomplete li, "
+                                                                     "[role=option], .autocompleteItem")
+                                          if e.is_displayed() and "Växjö" in e.text])[0]
+    suggestion.click()
+    heads, rows = run_and_read(browser, requested)
+    # ../shared/seeds 000 and 001: Växjö's four partnerships, with Kalush, Vushtrri, An Giang and JB Marks
+    partnerships = {iri for row in rows for _, iri in row.values() if iri and iri.startswith(ID + "partnership/")}
+    assert partnerships == {ID + f"partnership/vaxjo-{p}" for p in ("kalush", "vushtrri", "an-giang", "jb-marks")}, rows
+    shot(browser, "builder-vaxjo-partnerships")
+    shot(browser, "builder-vaxjo-partnerships-phone", width=390)
+    # a short link opens the same question in the builder
+    click(browser, "#builder-share")
+    link = wait(browser, visible("#builder-link a"))[0].get_attribute("href")
+    assert urlparse(link).path.startswith("/q/")
+    open_builder(browser, requested, link, ready=".EndClassGroup .current.selected")
+    wait(browser, lambda d: "Växjö" in d.find_element(By.CSS_SELECTOR, ".CriteriaGroup").text)
+    # and "Open in the SPARQL editor" hands the generated query to /sparql
+    editor = wait(browser, visible("#builder-open"))[0].get_attribute("href")
+    assert urlparse(editor).path == "/sparql" and "query=" in editor
+
+
+def test_swedish_labels(browser, server, requested):
+    from selenium.webdriver.common.by import By
+    open_builder(browser, requested, server.url + "/builder?lang=en")
+    click(browser, '.lang-switch a[hreflang="sv"]')
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv")
+    wait(browser, visible(f'.StartClassGroup li[data-id="{SHAPE}BuilderProject"] .item-sel'))
+    collect(browser, requested)
+    classes = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".StartClassGroup .item-label") if e.text}
+    # the shapes' Swedish names (ontology/shapes.ttl, section 4)
+    assert {"Kommun", "Partnerskap", "Projekt", "Globalt mål", "Nätverk", "Källdokument"} <= classes, classes
+    choose(browser, "StartClassGroup", "BuilderProject")
+    choose(browser, "EndClassGroup", "BuilderGoal")
+    wait(browser, lambda d: "bidrar till målet" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
+    click(browser, ".EditComponents .select2-selection")
+    options = {o.text for o in wait(browser, visible(".select2-results__option"))}
+    # data/sdg-goals.ttl: goal 4's Swedish title
+    assert "God utbildning för alla" in options, options
+    shot(browser, "builder-swedish")
+
+
+def test_nothing_from_another_origin_and_no_console_errors(browser, server, requested):
+    open_builder(browser, requested, server.url + "/builder")
+    own = urlparse(server.url).netloc
+    foreign = [u for u in requested["urls"] if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).netloc != own]
+    assert requested["urls"], "no requests were recorded"
+    assert not foreign, f"requests to other origins: {foreign}"
+    errors = [m for m in requested["console"] if m["level"] == "SEVERE" and "favicon.ico" not in m["message"]]
+    assert not errors, "\n".join(m["message"][-300:] for m in errors)
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    TIMINGS.write_text(json.dumps({"seconds_until_the_builder_is_drawn": requested["timings"],
+                                   "bundle_bytes": BUNDLE.stat().st_size,
+                                   "css_bytes": BUNDLE.with_suffix(".css").stat().st_size}, indent=2) + "\n")
+
+
+def test_without_javascript_the_page_says_what_it_needs(graph):
+    with chrome(javascript=False) as driver:
+        from conftest import LiveServer
+        from selenium.webdriver.common.by import By
+
+        from partnergraph.web.app import create_app
+        live = LiveServer(create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph))
+        try:
+            driver.get(live.url + "/builder")
+            notice = wait(driver, visible("#builder-needs-script"))[0]
+            assert "JavaScript" in notice.text
+            assert "/browse" in [urlparse(a.get_attribute("href")).path for a in notice.find_elements(By.TAG_NAME, "a")]
+        finally:
+            live.stop()
