@@ -136,8 +136,8 @@ def test_the_partnerships_of_vaxjo(browser, server, requested):
     wait(browser, lambda d: "has the partner" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
     field = wait(browser, visible(".EditComponents input[type=text], .EditComponents input:not([type])"))[0]
     field.send_keys("Växj")
-    suggestion = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, ".autocomplete-suggestion, .awesomplete li, "
-                                                                     "[role=option], .autocompleteItem")
+    offered = ".autocomplete-suggestion, .awesomplete li, [role=option], .autocompleteItem"
+    suggestion = wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, offered)
                                           if e.is_displayed() and "Växjö" in e.text])[0]
     suggestion.click()
     heads, rows = run_and_read(browser, requested)
