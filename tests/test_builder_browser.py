@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 TIMINGS = ROOT / "tests" / "artifacts" / "builder-timings.json"
 BUNDLE = ROOT / "src" / "partnergraph" / "web" / "static" / "dist" / "builder.js"
-SHAPE = "https://w3id.org/partnergraph/shapes#"
+SHAPE = "https://w3id.org/partnergraph/shapes/builder#"
 ID = "https://w3id.org/partnergraph/id/"
 
 
@@ -71,7 +71,7 @@ def click(browser, selector):
     element.click()
 
 
-def open_builder(browser, requested, url, ready=f'.StartClassGroup li[data-id="{SHAPE}BuilderProject"] .item-sel'):
+def open_builder(browser, requested, url, ready=f'.StartClassGroup li[data-id="{SHAPE}Project"] .item-sel'):
     """Open the page and wait until the builder has drawn itself from its configuration."""
     started = time.perf_counter()
     browser.get(url)
@@ -108,8 +108,8 @@ def shot(browser, name: str, width: int = 1280):
 
 def test_projects_that_address_quality_education(browser, server, requested):
     open_builder(browser, requested, server.url + "/builder?lang=en")
-    choose(browser, "StartClassGroup", "BuilderProject")
-    choose(browser, "EndClassGroup", "BuilderGoal")
+    choose(browser, "StartClassGroup", "Project")
+    choose(browser, "EndClassGroup", "Goal")
     click(browser, ".EditComponents .select2-selection")
     options = wait(browser, visible(".select2-results__option"))
     next(o for o in options if o.text == "Quality education").click()
@@ -131,8 +131,8 @@ def test_projects_that_address_quality_education(browser, server, requested):
 def test_the_partnerships_of_vaxjo(browser, server, requested):
     from selenium.webdriver.common.by import By
     open_builder(browser, requested, server.url + "/builder?lang=en")
-    choose(browser, "StartClassGroup", "BuilderPartnership")
-    choose(browser, "EndClassGroup", "BuilderMunicipality")
+    choose(browser, "StartClassGroup", "Partnership")
+    choose(browser, "EndClassGroup", "Municipality")
     wait(browser, lambda d: "has the partner" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
     field = wait(browser, visible(".EditComponents input[type=text], .EditComponents input:not([type])"))[0]
     field.send_keys("Växj")
@@ -162,13 +162,13 @@ def test_swedish_labels(browser, server, requested):
     open_builder(browser, requested, server.url + "/builder?lang=en")
     click(browser, '.lang-switch a[hreflang="sv"]')
     wait(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "sv")
-    wait(browser, visible(f'.StartClassGroup li[data-id="{SHAPE}BuilderProject"] .item-sel'))
+    wait(browser, visible(f'.StartClassGroup li[data-id="{SHAPE}Project"] .item-sel'))
     collect(browser, requested)
     classes = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".StartClassGroup .item-label") if e.text}
     # the shapes' Swedish names (ontology/shapes.ttl, section 4)
     assert {"Kommun", "Partnerskap", "Projekt", "Globalt mål", "Nätverk", "Källdokument"} <= classes, classes
-    choose(browser, "StartClassGroup", "BuilderProject")
-    choose(browser, "EndClassGroup", "BuilderGoal")
+    choose(browser, "StartClassGroup", "Project")
+    choose(browser, "EndClassGroup", "Goal")
     wait(browser, lambda d: "bidrar till målet" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
     click(browser, ".EditComponents .select2-selection")
     options = {o.text for o in wait(browser, visible(".select2-results__option"))}

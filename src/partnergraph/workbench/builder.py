@@ -10,16 +10,16 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import RDF, SH
 
-SHAPES = rdflib.Namespace("https://w3id.org/partnergraph/shapes#")
-BUILDER_PREFIX = str(SHAPES) + "Builder"
+BUILDER = rdflib.Namespace("https://w3id.org/partnergraph/shapes/builder#")
+BUILDER_PREFIX = str(BUILDER)
 PREFIXES = {"sh": str(SH), "dash": "http://datashapes.org/dash#", "pg": "https://w3id.org/partnergraph/ontology#",
-            "core": "http://data.sparna.fr/ontologies/sparnatural-config-core#", "pgsh": str(SHAPES),
+            "core": "http://data.sparna.fr/ontologies/sparnatural-config-core#", "pgb": str(BUILDER),
             "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
             "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#"}
 
 
 def builder_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
-    """The builder's shapes (pgsh:Builder...) with everything they reach through blank nodes,
+    """The builder's shapes (pgb:...) with everything they reach through blank nodes,
     activated: the configuration Sparnatural reads."""
     out = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
