@@ -111,8 +111,15 @@ def test_projects_that_address_quality_education(browser, server, requested):
     choose(browser, "StartClassGroup", "Project")
     choose(browser, "EndClassGroup", "Goal")
     click(browser, ".EditComponents .select2-selection")
-    options = wait(browser, visible(".select2-results__option"))
-    next(o for o in options if o.text == "Quality education").click()
+    options = wait(browser, visible(".select2-results__option .sdg-swatch"))
+    # all 17 goals (listed by title), each with its number on its colour (data/sdg-goals.ttl: goal 4 is #C5192D)
+    goals = wait(browser, visible(".select2-results__option"))[1:]
+    assert sorted(int(o.find_element("css selector", ".sdg-swatch").text) for o in goals) == list(range(1, 18))
+    education = next(o for o in goals if "Quality education" in o.text)
+    colour = education.find_element("css selector", ".sdg-4").value_of_css_property("background-color")
+    assert colour in ("rgba(197, 25, 45, 1)", "rgb(197, 25, 45)"), colour
+    assert options
+    education.click()
     heads, rows = run_and_read(browser, requested)
     # ../shared/seeds: SEKOS 2 (Social Entrepreneurship), the sustainability-education project and the
     # skill-gaps project are the three projects the documents say address goal 4 (data/projects.ttl, pg:sdg sdg:4)
@@ -171,9 +178,10 @@ def test_swedish_labels(browser, server, requested):
     choose(browser, "EndClassGroup", "Goal")
     wait(browser, lambda d: "bidrar till målet" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
     click(browser, ".EditComponents .select2-selection")
+    wait(browser, visible(".select2-results__option .sdg-swatch"))
     options = {o.text for o in wait(browser, visible(".select2-results__option"))}
-    # data/sdg-goals.ttl: goal 4's Swedish title
-    assert "God utbildning för alla" in options, options
+    # data/sdg-goals.ttl: goal 4's Swedish title, on the goal's number
+    assert any(o.startswith("4") and o.endswith("God utbildning för alla") for o in options), options
     shot(browser, "builder-swedish")
 
 

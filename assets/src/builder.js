@@ -81,5 +81,22 @@ function start(root) {
   });
 }
 
+// The goals in Sparnatural's lists carry the goal's number on its colour (/sdg-colours.css, from the graph).
+const GOAL = /metadata\.un\.org\/sdg\/([0-9]{1,2})"/;
+function colourGoals(node) {
+  const options = node.matches?.(".select2-results__option") ? [node] : [...(node.querySelectorAll?.(".select2-results__option") || [])];
+  for (const option of options) {
+    const found = GOAL.exec(option.id || "");
+    if (!found || option.querySelector(".sdg-swatch")) continue;
+    const swatch = document.createElement("span");
+    swatch.className = `sdg-swatch sdg-${found[1]}`;
+    swatch.textContent = found[1];
+    swatch.setAttribute("aria-hidden", "true");
+    option.prepend(swatch);
+  }
+}
+new MutationObserver((changes) => changes.forEach((c) => c.addedNodes.forEach(colourGoals)))
+  .observe(document.body, { childList: true, subtree: true });
+
 const root = document.getElementById("builder");
 if (root) start(root);
