@@ -214,3 +214,21 @@ def test_without_javascript_the_page_says_what_it_needs(graph):
             assert "/browse" in [urlparse(a.get_attribute("href")).path for a in notice.find_elements(By.TAG_NAME, "a")]
         finally:
             live.stop()
+
+
+def test_points_of_a_built_question_on_the_map(browser, server, requested):
+    from selenium.webdriver.common.by import By
+    open_builder(browser, requested, server.url + "/builder?lang=en")
+    choose(browser, "StartClassGroup", "Municipality")
+    click(browser, '.EndClassGroup li[data-id="http://special/Z_Location"] .item-sel')
+    wait(browser, lambda d: "lies at" in d.find_element(By.CSS_SELECTOR, ".ObjectPropertyGroup").text)
+    click(browser, ".EndClassGroup .selectAll")                 # any point
+    # show the point's column too (Sparnatural's eye on the end class), then ask
+    click(browser, ".EndClassGroup .selectViewVariableBtn")
+    heads, rows = run_and_read(browser, requested)
+    assert any(text.startswith("POINT(") for row in rows for text, _ in row.values()), heads
+    click(browser, '#builder-results button[data-view="Map"]')
+    svg = wait(browser, visible('#builder-results figure[data-view="Map"] svg'))[0]
+    # data/geometries.ttl: Växjö has a point
+    assert svg.find_elements(By.CSS_SELECTOR, '[data-iri="https://w3id.org/partnergraph/id/municipality/vaxjo"]')
+    shot(browser, "builder-map-view")

@@ -98,3 +98,16 @@ def test_short_link_made_in_the_builder_reopens_there(client):
 def test_builder_page_without_the_bundle_points_to_the_facets(client):
     html = client.get("/builder", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'href="/browse"' in html and "<noscript>" in html
+
+
+def test_a_built_question_with_points_draws_the_map(client):
+    """What the builder writes when "lies at" is asked for (a sequence path to the WKT), as a map."""
+    g = config(client)
+    lies_at = next(p for p in g.objects(B.Municipality, SH.property) if str(g.value(p, SH.datatype)).endswith("wktLiteral"))
+    assert rdflib.Literal("lies at", lang="en") in set(g.objects(lies_at, SH.name))
+    query = ("SELECT ?Partnership_1 ?Municipality_2 ?lies_at WHERE { ?Partnership_1 "
+             "<https://w3id.org/partnergraph/ontology#partner> ?Municipality_2 . ?Municipality_2 "
+             "<http://www.opengis.net/ont/geosparql#hasGeometry>/<http://www.opengis.net/ont/geosparql#asWKT> ?lies_at . "
+             "FILTER(?Partnership_1 = <https://w3id.org/partnergraph/id/partnership/vaxjo-kalush>) }")
+    html = client.post("/builder/results", data={"query": query, "view": "Map"}).get_data(as_text=True)
+    assert 'class="result-view" data-view="Map"' in html and "<svg" in html and "Kalush" in html

@@ -16,7 +16,8 @@ PREFIXES = {"sh": str(SH), "dash": "http://datashapes.org/dash#", "pg": "https:/
             "core": "http://data.sparna.fr/ontologies/sparnatural-config-core#", "pgb": str(BUILDER),
             "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
             "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#",
-            "ds": "http://data.sparna.fr/ontologies/sparnatural-config-datasources#"}
+            "ds": "http://data.sparna.fr/ontologies/sparnatural-config-datasources#",
+            "geo": "http://www.opengis.net/ont/geosparql#"}
 
 
 def builder_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
