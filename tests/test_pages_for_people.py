@@ -90,3 +90,25 @@ def test_fragments_page_pages_like_the_controls(client):
     second = Page(client.get(following[0], headers={"Accept": BROWSER}).get_data(as_text=True))
     assert [a for a in second.links if a.get("rel") == "prev"] and second.inputs["predicate"] == label
     assert {cell.removesuffix("⊂").strip() for cell in second.cells[1::3]} == {"rdfs:label"}
+
+
+def test_reconciliation_service_page(client):
+    page = client.get("/reconcile", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    manifest = client.get("/reconcile", headers={"Accept": "application/json"}).get_json()
+    assert manifest["name"].replace("'", "&#39;") in text
+    assert all(t["name"] in text for t in manifest["defaultTypes"])
+    assert client.get("/reconcile?format=json", headers={"Accept": BROWSER}).get_json() == manifest
+    assert client.get("/reconcile").mimetype == "application/json"          # OpenRefine and scripts
+
+
+def test_every_machine_route_has_a_page_for_people(app, client):
+    """Every GET route without parameters answers a browser with HTML, but for a health check, the
+    editor's completion index and the SDG colours' stylesheet."""
+    machine_only = {"/healthz", "/sparql/complete", "/sdg-colours.css", "/builder/config.ttl", "/builder/results"}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.arguments or rule.rule in machine_only:
+            continue
+        response = client.get(rule.rule, headers={"Accept": BROWSER})
+        assert response.mimetype == "text/html", (rule.rule, response.status_code, response.mimetype)
