@@ -111,3 +111,9 @@ def test_a_built_question_with_points_draws_the_map(client):
              "FILTER(?Partnership_1 = <https://w3id.org/partnergraph/id/partnership/vaxjo-kalush>) }")
     html = client.post("/builder/results", data={"query": query, "view": "Map"}).get_data(as_text=True)
     assert 'class="result-view" data-view="Map"' in html and "<svg" in html and "Kalush" in html
+
+
+def test_a_static_copy_explains_that_the_builder_needs_a_server():
+    from partnergraph.static_site import export
+    assert export.target_for("/builder", "sv").note == "builder"
+    assert export.target_for("/builder?lang=en", "sv", live_url="https://pg.example.org").startswith("https://pg.example.org/builder")
