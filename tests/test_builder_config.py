@@ -117,3 +117,9 @@ def test_a_static_copy_explains_that_the_builder_needs_a_server():
     from partnergraph.static_site import export
     assert export.target_for("/builder", "sv").note == "builder"
     assert export.target_for("/builder?lang=en", "sv", live_url="https://pg.example.org").startswith("https://pg.example.org/builder")
+
+
+def test_the_shapes_page_lists_what_checks_and_points_to_the_builder(client):
+    html = client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert str(B) not in html and 'href="/builder/config.ttl"' in html
+    assert "LocalGovernmentShape" in html
