@@ -125,6 +125,7 @@ def test_projects_that_address_quality_education(browser, server, requested):
     # skill-gaps project are the three projects the documents say address goal 4 (data/projects.ttl, pg:sdg sdg:4)
     projects = {iri for row in rows for text, iri in row.values() if iri and iri.startswith(ID + "project/")}
     assert len(projects) == 3, rows
+    assert heads[0] == "Project", heads                        # columns titled by the class's name
     shown = " | ".join(text for row in rows for text, _ in row.values())
     assert "SEKOS 2" in shown and "skill" in shown.lower(), shown
     assert not any(text.startswith("http") for row in rows for text, _ in row.values())    # labels, not bare IRIs

@@ -123,3 +123,14 @@ def test_the_shapes_page_lists_what_checks_and_points_to_the_builder(client):
     html = client.get("/shapes", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert str(B) not in html and 'href="/builder/config.ttl"' in html
     assert "LocalGovernmentShape" in html
+
+
+def test_columns_are_titled_by_their_class(client):
+    g = config(client)
+    names = ["Partnership_1", "Partnership_1_label", "Municipality_2", "Municipality_4", "lies_at", "count"]
+    assert builder.column_titles(g, names, "sv", "namn") == {
+        "Partnership_1": "Partnerskap", "Partnership_1_label": "Partnerskap (namn)", "Municipality_2": "Kommun",
+        "Municipality_4": "Kommun 2"}
+    query = "SELECT ?Project_1 WHERE { ?Project_1 a <https://w3id.org/partnergraph/ontology#Project> } LIMIT 1"
+    html = client.post("/builder/results?lang=en", data={"query": query}).get_data(as_text=True)
+    assert '<th scope="col" data-var="Project_1">Project</th>' in html

@@ -40,6 +40,26 @@ def builder_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
     return out
 
 
+def column_titles(config: rdflib.Graph, variables: list[str], lang: str, name_word: str) -> dict[str, str]:
+    """Titles for the answer's columns, which Sparnatural names after the shapes' local names
+    (Partnership_1, Partnership_1_label): the class's name in the reader's language, the second
+    of a class numbered, its label column marked with name_word."""
+    names = {}
+    for shape in config.subjects(RDF.type, SH.NodeShape):
+        labels = {o.language: str(o) for o in config.objects(shape, rdflib.RDFS.label)}
+        names[str(shape)[len(BUILDER_PREFIX):]] = labels.get(lang) or labels.get("en") or str(shape)
+    titles, seen = {}, {}
+    for var in variables:
+        stem, _, rest = var.partition("_")
+        number, _, label = rest.partition("_")
+        if stem not in names or not number.isdigit() or label not in ("", "label"):
+            continue
+        order = seen.setdefault(stem, {}).setdefault(number, len(seen[stem]) + 1)
+        title = names[stem] + (f" {order}" if order > 1 else "")
+        titles[var] = f"{title} ({name_word})" if label else title
+    return titles
+
+
 def entities(config: rdflib.Graph) -> list[str]:
     """The classes (node shapes) a query can start from."""
     return sorted(str(s) for s in config.subjects(RDF.type, SH.NodeShape))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ...drawing import dashboard, result_views
@@ -15,7 +16,7 @@ from ...sparql.results import result_table
 from ...workbench import builder
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
-from ..helpers import current_lang, href
+from ..helpers import current_lang, href, translate
 
 bp = Blueprint("builder", __name__)
 BUNDLE = ("dist", "builder.js")
@@ -33,12 +34,15 @@ def page():
     return response
 
 
+def _config_turtle() -> bytes:
+    graph = graph_of()
+    return app_cache("builder-config", lambda: builder.config_turtle(
+        ontology_docs.named_graph(graph, f"{base_iri()}graph/shapes", "ntriples")))
+
+
 @bp.route("/builder/config.ttl")
 def config():
-    graph = graph_of()
-    body = app_cache("builder-config", lambda: builder.config_turtle(
-        ontology_docs.named_graph(graph, f"{base_iri()}graph/shapes", "ntriples")))
-    return Response(body, content_type="text/turtle; charset=utf-8")  # ETag and 304: web/caching.py
+    return Response(_config_turtle(), content_type="text/turtle; charset=utf-8")  # ETag and 304: web/caching.py
 
 
 @bp.route("/builder/results", methods=["GET", "POST"])
@@ -66,5 +70,9 @@ def results():
             view_error = str(err)
         except ImportError:
             view_error = "The map view is not available on this server."
+    turtle = _config_turtle()      # first: app_cache's lock is not re-entrant, so no cached value builds another
+    shapes = app_cache("builder-config-graph", lambda: rdflib.Graph().parse(data=turtle, format="turtle"))
+    headers = builder.column_titles(shapes, result.get("vars", []), lang, translate("builder_name_column", lang))
     return render_template("_builder_results.html", result=result, labels=labels, views=result_views.VIEWS,
-                           view=chosen, chart=chart, view_error=view_error, error=None, seconds=outcome.seconds)
+                           view=chosen, chart=chart, view_error=view_error, error=None, seconds=outcome.seconds,
+                           headers=headers)
