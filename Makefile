@@ -1,6 +1,6 @@
 # make serve: run the endpoint on HOST:PORT (default 127.0.0.1:8080) from ./data
 # make test:  run the test suite
-# make assets: build the query editor's bundle (npm ci, esbuild) into src/partnergraph/web/static/dist/
+# make assets: build the browser bundles (the query editor, the query builder; npm ci, esbuild) into src/partnergraph/web/static/dist/
 # make dist:  the wheel and sdist in dist/, with the browser bundle and the map outlines built first
 # make lint:  ruff (configured in pyproject.toml); make test runs it before pytest
 # Each creates .venv and installs the project on first use.

@@ -1,7 +1,7 @@
 // Builds the workbench bundle into ../src/partnergraph/web/static/dist/ with esbuild, and
 // writes LICENSES.txt: the licence of every package the bundle contains, read from node_modules.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,8 +10,7 @@ const out = resolve(here, "../src/partnergraph/web/static/dist");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const result = await build({
-  entryPoints: { workbench: join(here, "src/workbench.js") },   // its CSS import becomes workbench.css
+const common = {
   outdir: out,
   bundle: true,
   minify: true,
@@ -20,7 +19,17 @@ const result = await build({
   legalComments: "none",
   metafile: true,
   logLevel: "warning",
-});
+};
+const results = [
+  await build({ ...common, entryPoints: { workbench: join(here, "src/workbench.js") } }),   // its CSS import becomes workbench.css
+  // the query builder carries Sparnatural's browser bundle (LGPL-3.0), which marks only its CSS as having
+  // side effects although the bundle itself defines <spar-natural>: annotations are ignored for this entry
+  await build({ ...common, entryPoints: { builder: join(here, "src/builder.js") }, ignoreAnnotations: true,
+                loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file",
+                          ".png": "file", ".gif": "file" } }),
+];
+const result = { metafile: { inputs: Object.assign({}, ...results.map((r) => r.metafile.inputs)),
+                             outputs: Object.assign({}, ...results.map((r) => r.metafile.outputs)) } };
 
 const packages = new Map();
 for (const input of Object.keys(result.metafile.inputs)) {
@@ -32,10 +41,15 @@ for (const input of Object.keys(result.metafile.inputs)) {
   packages.set(m[1], { version: meta.version, license: meta.license || "see its package",
                        text: file ? readFileSync(join(dir, file), "utf8").trim() : "" });
 }
+// a prebuilt bundle in the inputs (sparnatural's) lists the licences of what it contains beside it
+const carried = Object.keys(result.metafile.inputs)
+  .map((input) => resolve(here, input) + ".LICENSE.txt").filter((file) => existsSync(file))
+  .map((file) => `Carried inside ${file.replace(/.*node_modules\//, "")}:\n${readFileSync(file, "utf8").trim()}\n`);
 const sections = [...packages.entries()].sort().map(([name, p]) =>
-  `${name} ${p.version} (${p.license})\n${"-".repeat(60)}\n${p.text || "No licence file in the package; licence: " + p.license}\n`);
+  `${name} ${p.version} (${p.license})\n${"-".repeat(60)}\n${p.text || "No licence file in the package; licence: " + p.license}\n`)
+  .concat(carried);
 writeFileSync(join(out, "LICENSES.txt"),
-  "The workbench bundle (workbench.js, workbench.css) contains these packages:\n\n" + sections.join("\n"));
+  "The browser bundles (workbench.js and .css, builder.js and .css) contain these packages:\n\n" + sections.join("\n"));
 
 for (const [file, info] of Object.entries(result.metafile.outputs)) {
   if (info.bytes) console.log(`${file.replace(/.*static\//, "static/")}: ${info.bytes} bytes`);

@@ -604,6 +604,7 @@ def main() -> None:
               f"engine errors: pySHACL {w3['errors_pyshacl']}, turbo {w3['errors_turbo']}). "
               + (f"Different: {', '.join(w3['differ'])}." if w3["differ"] else "") + "\n")
     browse_section(w)
+    builder_section(w)
     w("## What limits each figure\n")
     w("- **The machine is shared and has 2 cores.** The client (Python `requests`), the servers and other tenants' jobs "
       "compete for them; interleaving the systems spreads that noise over all of them, but single ratios of fast queries "
@@ -663,6 +664,28 @@ def browse_section(w) -> None:
               f"{p.get('first_s', float('nan')):.3f} | {p['median_s']:.3f} | {p['max_s']:.3f} | "
               f"{', '.join(map(str, p['status']))} |")
         w("")
+
+
+def builder_section(w) -> None:
+    """The query builder's bundle and load time, from bench/results/builder.json (bench/builder.py)."""
+    path = RESULTS / "builder.json"
+    if not path.exists():
+        return
+    b = json.loads(path.read_text())
+    sz = b["sizes"]
+    w("## The query builder (/builder) at the shipped data\n")
+    w(f"`bench/builder.py` ({b['when']}): Debian's headless chromium against the app on the shipped data, {b['rounds']} "
+      "rounds after a warm-up, medians. The bundle carries Sparnatural's own browser build (with jQuery, select2 and its "
+      "other libraries).\n")
+    w("| file | bytes | gzip bytes |")
+    w("|---|---|---|")
+    for name, v in sz.items():
+        w(f"| `{name}` | {v['bytes']:,} | {v['gzip_bytes']:,} |")
+    w("")
+    w(f"- page load event: {b['load_event_s']:.3f} s\n"
+      f"- the builder drawn from its SHACL configuration (classes listed): {b['builder_drawn_s']:.3f} s "
+      f"(slowest {b['builder_drawn_max_s']:.3f} s; the first, cold round {b['cold_builder_drawn_s']:.3f} s)\n"
+      f"- from opening the page to the answer of a question built by three clicks: {b['first_answer_s']:.3f} s\n")
 
 
 if __name__ == "__main__":

@@ -471,5 +471,22 @@ def geonames(data_dir, out) -> None:
         click.echo(f"  no point for {compact_iri(iri)}: {reason}", err=True)
 
 
+@main.command("region-centres")
+@click.option("--data-dir", default="data", show_default=True, help="The data files whose regions get centres.")
+@click.option("--regions", default="../shared/vocab/places/regions_dr5hn-states.csv", show_default=True,
+              type=click.Path(dir_okay=False), help="The regions file (dr5hn/countries-states-cities-database rows).")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Output file (default DATA_DIR/region-centres.ttl).")
+def region_centres(data_dir, regions, out) -> None:
+    """Write the partner regions' approximate centres (GeoSPARQL centroids) from the regions file."""
+    from .publishing.geonames import GeonamesError  # start-up: rdflib only for this command
+    from .publishing.region_centres import generate
+
+    try:
+        target, centres, misses = generate(data_dir, regions, out)
+    except (OSError, GeonamesError) as err:
+        _fail(str(err), 2)
+    click.echo(f"Wrote {target}: {len(centres)} region centres; {len(misses)} places still without a point", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -8,7 +8,9 @@ over a plain sphere, and the log says once how to get the outlines.
 
 Every map has role="img", <title> and <desc>; every place is a group with its own <title> and
 aria-label, and a visible label wherever one fits without overlapping another. Ids derive from
-element_id, so several maps can share a page.
+element_id, so several maps can share a page. A region's approximate centre is drawn as a dashed
+ring, not a dot, and its source credited on the map. Where places crowd together in the inset's
+area (southern Sweden, by default of the caller), an inset draws that area larger in a free corner.
 """
 from __future__ import annotations
 
@@ -34,6 +36,17 @@ _ID = re.compile(r"[^A-Za-z0-9_-]")
 # Colours per kind of place, in the order kinds first appear on a map (colour-blind-safe, Okabe-Ito).
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 OCEAN, LAND, BORDER, LINK = "#e8f1f8", "#f3f1ec", "#b9b4a8", "#5b6577"
+AREA_CREDIT = "Region centres: countries-states-cities-database by dr5hn (ODbL)"
+
+
+@dataclass(frozen=True)
+class Inset:
+    """An area (degrees) drawn larger in a corner when its places crowd each other on the map."""
+    west: float
+    south: float
+    east: float
+    north: float
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class Place:
     lat: float
     href: str | None = None
     kind: str = ""
+    area: bool = False      # the point is a region's approximate centre, drawn as an area, not a town
 
     def __post_init__(self):
         if not isinstance(self.lon, (int, float)) or not -180 <= self.lon <= 180 or math.isnan(self.lon):
@@ -275,12 +289,13 @@ def _label_text_width(text: str, size: float) -> float:
 def world_map(places: Iterable[Place], links: Iterable[Link] = (), *, title: str, description: str,
               element_id: str, lang: str = "en", width: int = 960, kind_labels: Mapping[str, str] | None = None,
               radius: float = 5.0, font_size: float = 12.0, margin: float = 0.12, min_span: float = 0.22,
-              outlines: Path = OUTLINES) -> Markup:
+              outlines: Path = OUTLINES, inset: Inset | None = None, area_label: str = "") -> Markup:
     """An SVG map of `places`, zoomed to their extent with a margin, a line for every link.
 
     kind_labels names the kinds of place for the legend (drawn when the map holds more than one
     kind); min_span (projection units; 0.22 is about 12 degrees of longitude near the equator) keeps
-    a map of one place from zooming in to a blank square.
+    a map of one place from zooming in to a blank square. inset is drawn only where two of its
+    places would be closer than four radii on the map; area_label names the dashed rings in the legend.
     """
     places = list(places)
     links = list(links)
@@ -322,28 +337,111 @@ def world_map(places: Iterable[Place], links: Iterable[Link] = (), *, title: str
         parts.append("</g>")
 
     pixels = [view.px(x, y) for x, y in projected]
+    crowded = _crowded(places, pixels, inset, radius) if inset else []
+    legend_rows = len(kinds) + any(p.area for p in places) if kind_labels and (len(kinds) > 1 or area_label) else 0
+    inset_box = _inset_box(inset, pixels, w, h, legend_rows, font_size) if crowded else None
     occupied = [(x - radius, y - radius, x + radius, y + radius) for x, y in pixels]
+    if inset_box:
+        occupied.append(inset_box[1])
     parts.append('<g class="places">')
     for index, (place, (x, y)) in enumerate(zip(places, pixels, strict=True)):
-        label = _place_label(place, x, y, w, h, radius, font_size, occupied)
-        dot = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{kinds[place.kind]}" '
-               f'stroke="#ffffff" stroke-width="1.5"/>')
-        inner = dot + label
-        if place.href:
-            inner = f'<a href="{escape(place.href)}">{inner}</a>'
-        kind_class = f" place-{_ID.sub('-', place.kind)}" if place.kind else ""
-        parts.append(f'<g class="place{kind_class}" id="{eid}-p{index}" data-iri="{escape(place.iri)}" '
-                     f'data-lon="{place.lon}" data-lat="{place.lat}" role="img" aria-label="{escape(place.label)}">'
-                     f'<title>{escape(place.label)}</title>{inner}</g>')
+        label = "" if index in crowded else _place_label(place, x, y, w, h, radius, font_size, occupied)
+        parts.append(_place(place, x, y, radius, kinds[place.kind], label, f"{eid}-p{index}"))
     parts.append("</g>")
+    if inset_box:
+        parts.append(_draw_inset(inset, inset_box, [places[i] for i in crowded], kinds, countries, eid,
+                                 radius, font_size, view))
 
-    if kind_labels and len(kinds) > 1:
-        parts.append(_legend(kinds, kind_labels, h, font_size))
-    if countries:
+    if kind_labels and (len(kinds) > 1 or (area_label and any(p.area for p in places))):
+        parts.append(_legend(kinds, kind_labels, h, font_size, area_label if any(p.area for p in places) else ""))
+    credits = (["Natural Earth"] if countries else []) + ([AREA_CREDIT] if any(p.area for p in places) else [])
+    if credits:
         parts.append(f'<text class="credit" x="{w - 6}" y="{h - 6}" text-anchor="end" font-size="10" '
-                     f'fill="#5b6577">Natural Earth</text>')
+                     f'fill="#5b6577" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                     f'{escape(" · ".join(credits))}</text>')
     parts.append("</svg>")
     return Markup("\n".join(parts))
+
+
+def _place(place: Place, x: float, y: float, radius: float, colour: str, label: str, gid: str) -> str:
+    """One place: a dot for a town, a dashed ring round a small dot for a region's approximate centre."""
+    if place.area:
+        mark = (f'<circle class="area" cx="{x:.1f}" cy="{y:.1f}" r="{radius * 2.6:.1f}" fill="{colour}" '
+                f'fill-opacity="0.14" stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius * 0.5:.1f}" fill="{colour}"/>')
+    else:
+        mark = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    inner = mark + label
+    if place.href:
+        inner = f'<a href="{escape(place.href)}">{inner}</a>'
+    kind_class = f" place-{_ID.sub('-', place.kind)}" if place.kind else ""
+    area_class = " place-area" if place.area else ""
+    return (f'<g class="place{kind_class}{area_class}" id="{gid}" data-iri="{escape(place.iri)}" '
+            f'data-lon="{place.lon}" data-lat="{place.lat}" role="img" aria-label="{escape(place.label)}">'
+            f'<title>{escape(place.label)}</title>{inner}</g>')
+
+
+def _crowded(places: list[Place], pixels: list[tuple[float, float]], inset: Inset, radius: float) -> list[int]:
+    """The indexes of the places inside the inset's area, when two of them crowd each other; else []."""
+    inside = [i for i, p in enumerate(places) if inset.west <= p.lon <= inset.east and inset.south <= p.lat <= inset.north]
+    close = any(math.dist(pixels[i], pixels[j]) < 4 * radius for k, i in enumerate(inside) for j in inside[k + 1:])
+    return inside if close else []
+
+
+def _inset_box(inset: Inset, pixels: list[tuple[float, float]], w: int, h: int, legend_rows: int,
+               size: float) -> tuple[_View, tuple[float, float, float, float]] | None:
+    """The inset's view and its box on the map: the corner that covers the fewest places (the legend's
+    corner only if it is free), or None where the map is too small for one."""
+    (x0, y0), (x1, y1) = project(inset.west, inset.south), project(inset.east, inset.north)
+    iw = max(160, min(340, round(w * 0.34)))
+    scale = iw / (x1 - x0)
+    ih = round((y1 - y0) * scale)
+    if iw > w * 0.6 or ih > h * 0.8:
+        return None
+    legend_top = h - 10 - legend_rows * (size + 6) - size if legend_rows else h
+    corners = [(6, 6), (w - iw - 6, 6), (w - iw - 6, h - ih - 22), (6, h - ih - 6)]
+    def cost(corner):
+        bx, by = corner
+        covered = sum(bx <= px <= bx + iw and by <= py <= by + ih for px, py in pixels)
+        legend = 1000 if legend_rows and bx < 200 and by + ih > legend_top else 0
+        return covered * 10 + legend
+    bx, by = min(corners, key=cost)
+    view = _View(x0 - bx / scale, y1 + by / scale, scale, w, h)
+    return view, (bx, by, bx + iw, by + ih)
+
+
+def _draw_inset(inset: Inset, box, places: list[Place], kinds: Mapping[str, str], countries, eid: str,
+                radius: float, size: float, main: _View) -> str:
+    view, (bx, by, bx1, by1) = box
+    iw, ih = bx1 - bx, by1 - by
+    parts = [f'<g class="inset" id="{eid}-inset" role="group" aria-label="{escape(inset.title)}">',
+             f'<clipPath id="{eid}-inset-clip"><rect x="{bx}" y="{by}" width="{iw}" height="{ih}"/></clipPath>',
+             f'<g clip-path="url(#{eid}-inset-clip)" aria-hidden="true">',
+             f'<rect x="{bx}" y="{by}" width="{iw}" height="{ih}" fill="{OCEAN}"/>']
+    for name, rings in countries or ():
+        d = "".join(_path(ring, view, closed=True) for ring in rings if _visible(ring, view))
+        if d:
+            parts.append(f'<path class="country" data-name="{escape(name)}" d="{d}" fill="{LAND}" '
+                         f'stroke="{BORDER}" stroke-width="0.6" fill-rule="evenodd"/>')
+    parts.append("</g>")
+    pixels = [view.px(*project(p.lon, p.lat)) for p in places]
+    # labels are placed in the inset's own coordinates, clear of its title and of every dot
+    local = [(0, 0, _label_text_width(inset.title, 11) + 8, 17)]
+    local += [(x - bx - radius, y - by - radius, x - bx + radius, y - by + radius) for x, y in pixels]
+    for index, (place, (x, y)) in enumerate(zip(places, pixels, strict=True)):
+        label = _place_label(place, x - bx, y - by, iw, ih, radius, size, local)
+        if label:
+            label = f'<g transform="translate({bx} {by})">{label}</g>'
+        parts.append(_place(place, x, y, radius, kinds[place.kind], label, f"{eid}-inset-p{index}"))
+    parts.append(f'<rect x="{bx}" y="{by}" width="{iw}" height="{ih}" fill="none" stroke="#1d2430" stroke-width="1"/>')
+    parts.append(f'<text x="{bx + 5}" y="{by + 13}" font-size="11" fill="#1d2430" stroke="#ffffff" stroke-width="3" '
+                 f'paint-order="stroke">{escape(inset.title)}</text>')
+    # where the inset's area is on the map
+    (ax0, ay0), (ax1, ay1) = main.px(*project(inset.west, inset.north)), main.px(*project(inset.east, inset.south))
+    parts.append(f'<rect class="inset-area" x="{ax0:.1f}" y="{ay0:.1f}" width="{ax1 - ax0:.1f}" height="{ay1 - ay0:.1f}" '
+                 f'fill="none" stroke="#1d2430" stroke-width="0.8" stroke-dasharray="3 2" aria-hidden="true"/>')
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def _place_label(place: Place, x: float, y: float, w: float, h: float, radius: float, size: float,
@@ -365,13 +463,19 @@ def _place_label(place: Place, x: float, y: float, w: float, h: float, radius: f
     return ""
 
 
-def _legend(kinds: Mapping[str, str], names: Mapping[str, str], h: float, size: float) -> str:
+def _legend(kinds: Mapping[str, str], names: Mapping[str, str], h: float, size: float, area_label: str = "") -> str:
     rows = ['<g class="legend">']
-    y = h - 10 - (len(kinds) - 1) * (size + 6)
-    for kind, colour in kinds.items():
+    shown = list(kinds.items()) if len(kinds) > 1 else []
+    y = h - 10 - (len(shown) - (0 if area_label else 1)) * (size + 6)
+    for kind, colour in shown:
         rows.append(f'<circle cx="14" cy="{y - size * 0.35:.1f}" r="5" fill="{colour}" stroke="#ffffff"/>'
                     f'<text x="24" y="{y:.1f}" font-size="{size:g}" fill="#1d2430" stroke="#ffffff" '
                     f'stroke-width="3" paint-order="stroke">{escape(names.get(kind, kind))}</text>')
         y += size + 6
+    if area_label:
+        rows.append(f'<circle class="area" cx="14" cy="{y - size * 0.35:.1f}" r="6" fill="{LINK}" fill-opacity="0.14" '
+                    f'stroke="{LINK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+                    f'<text x="24" y="{y:.1f}" font-size="{size:g}" fill="#1d2430" stroke="#ffffff" '
+                    f'stroke-width="3" paint-order="stroke">{escape(area_label)}</text>')
     rows.append("</g>")
     return "".join(rows)

@@ -26,14 +26,25 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
     return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
 
 
-def points(graph) -> dict[str, tuple[float, float]]:
-    """Every place's point: {place IRI: (lon, lat)}."""
-    found = {}
+class Points(dict):
+    """{place IRI: (lon, lat)}; `areas` holds the places whose point is a region's approximate
+    centre (geo:hasCentroid) rather than a town's point (geo:hasGeometry)."""
+
+    def __init__(self, *args, areas: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+
+
+def points(graph) -> Points:
+    """Every place's point, a town's before a region's centre where a place has both."""
+    found, areas = {}, set()
     for row in graph.select(rq.load("place-points")):
         point = parse_point(row["wkt"]["value"])
-        if point and row["place"]["type"] == "uri":
-            found.setdefault(row["place"]["value"], point)
-    return found
+        if point and row["place"]["type"] == "uri" and row["place"]["value"] not in found:
+            found[row["place"]["value"]] = point
+            if row.get("centre", {}).get("value") == "true":
+                areas.add(row["place"]["value"])
+    return Points(found, areas=frozenset(areas))
 
 
 @dataclass
@@ -58,7 +69,8 @@ def _assemble(partners_of: Mapping[str, set[str]], extra: set[str], country_of: 
         if iri in points_by_iri:
             lon, lat = points_by_iri[iri]
             kind = HOME if country_of.get(iri) == home_country else ABROAD
-            data.places.append(maps.Place(iri, label, lon, lat, href(iri), kind))
+            area = iri in getattr(points_by_iri, "areas", ())
+            data.places.append(maps.Place(iri, label, lon, lat, href(iri), kind, area=area))
         else:
             data.missing.append((iri, label))
     joined: dict[tuple[str, str], list[str]] = {}
@@ -105,7 +117,13 @@ def resource_map(graph, iri: str, labels: Mapping[str, str], href: Callable[[str
                      iris.resource_iri("country", "sweden", base))
 
 
+# Where the Swedish partners crowd each other on a map of the world: Gothenburg to Stockholm, Malmö to Borlänge.
+SOUTHERN_SWEDEN = (10.5, 55.2, 19.2, 60.9)
+
+
 def render(data: MapData, *, title: str, description: str, element_id: str, lang: str,
-           kind_labels: Mapping[str, str], width: int = 960) -> Markup:
+           kind_labels: Mapping[str, str], width: int = 960, inset_title: str = "", area_label: str = "") -> Markup:
+    inset = maps.Inset(*SOUTHERN_SWEDEN, title=inset_title) if inset_title else None
     return maps.world_map(data.places, data.links, title=title, description=description,
-                          element_id=element_id, lang=lang, width=width, kind_labels=kind_labels)
+                          element_id=element_id, lang=lang, width=width, kind_labels=kind_labels,
+                          inset=inset, area_label=area_label)

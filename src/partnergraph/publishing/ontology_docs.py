@@ -179,7 +179,10 @@ def shapes_doc(graph, base: str, lang: str = "en") -> list[Shape]:
     sh = rdflib.Namespace(SH)
     skip = {sh.path, sh.message, sh.name, sh.description, rdflib.RDF.type}
     shapes = []
-    for subject in sorted({s for s in g.subjects(rdflib.RDF.type, sh.NodeShape) if isinstance(s, rdflib.URIRef)}, key=str):
+    # the query builder's shapes are deactivated (they describe, they do not check): /builder/config.ttl shows them
+    deactivated = set(g.subjects(sh.deactivated, rdflib.Literal(True)))
+    for subject in sorted({s for s in g.subjects(rdflib.RDF.type, sh.NodeShape) if isinstance(s, rdflib.URIRef)}
+                          - deactivated, key=str):
         iri = str(subject)
         targets = []
         for prop in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):

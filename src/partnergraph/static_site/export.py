@@ -120,7 +120,7 @@ def target_for(url: str, lang: str, live_url: str | None = None, langs=LANGS) ->
     lang = chosen or lang
     fmt = args.pop("format", None)
 
-    if path in ("/sparql", "/search") or path.startswith(("/sparql/", "/search/")):
+    if path in ("/sparql", "/search", "/builder") or path.startswith(("/sparql/", "/search/", "/builder/")):
         if live_url:
             return live_url.rstrip("/") + url
         name = path.strip("/").split("/")[0]
@@ -424,6 +424,14 @@ _NOTES = {
                       "(partnergraph serve). The class listings and the dashboard lead to every resource."),
                "sv": ("Sök", "Det här är en statisk kopia av partnergraph: sökning kräver en server "
                       "(partnergraph serve). Klasslistorna och översikten leder till varje resurs.")},
+}
+_NOTES["builder"] = {
+    "en": ("Query builder", "This is a static copy of partnergraph: the query builder asks a SPARQL endpoint, which needs "
+                           "a live server (partnergraph serve). The class listings and the named queries answer many of "
+                           "the same questions."),
+    "sv": ("Frågebyggare", "Det här är en statisk kopia av partnergraph: frågebyggaren frågar ett SPARQL-gränssnitt, "
+                          "vilket kräver en server (partnergraph serve). Klasslistorna och de namngivna frågorna "
+                          "besvarar många av samma frågor."),
 }
 _NOTES["browse"] = {
     "en": ("Browse", "This is a static copy of partnergraph: it holds every table without choices (as a page, "

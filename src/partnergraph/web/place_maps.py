@@ -21,8 +21,10 @@ def _points() -> dict:
 def _template_values(data: place_maps.MapData, title: str, description: str, element_id: str, lang: str) -> dict:
     kinds = {place_maps.HOME: translate("in_sweden", lang), place_maps.ABROAD: translate("abroad", lang)}
     svg = place_maps.render(data, title=title, description=description, element_id=element_id, lang=lang,
-                          kind_labels=kinds) if data.places else None
-    return {"svg": svg, "title": title, "places": data.places, "missing": data.missing, "id": element_id}
+                            kind_labels=kinds, inset_title=translate("map_inset_title", lang),
+                            area_label=translate("map_area_legend", lang)) if data.places else None
+    return {"svg": svg, "title": title, "places": data.places, "missing": data.missing, "id": element_id,
+            "areas": any(p.area for p in data.places)}
 
 
 def dashboard_map(lang: str) -> dict:

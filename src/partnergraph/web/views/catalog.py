@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, current_app, request
+import rdflib
+from flask import Blueprint, Response, current_app, render_template, request
 
-from ...publishing import catalog, dataset
+from ...publishing import catalog, dataset, readable
 from ...sparql import formats
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
-from ..responses import format_links, format_param, rdf_response, with_links
+from ..helpers import current_lang
+from ..responses import format_links, format_param, rdf_response, wants_page, with_links
 
 bp = Blueprint("catalog", __name__)
 
@@ -59,12 +61,20 @@ def catalog_body(site: str, fmt: formats.Format) -> bytes:
 
 @bp.route("/catalog")
 def catalogue():
-    chosen = catalog_format()
+    page = wants_page()   # a browser reads the catalogue as a page; harvesters keep their RDF
+    chosen = formats.BY_NAME["turtle"] if page else catalog_format()
     try:
         body = catalog_body(request.url_root, chosen)
     except catalog.CatalogError as err:
         raise PartnergraphError(500, f"The catalogue could not be built: {err}") from None
-    return with_links(rdf_response(body, chosen), format_links("/catalog"))  # ETag and 304: web/caching.py
+    links = format_links("/catalog")
+    if page:
+        g = rdflib.Graph().parse(data=body, format="turtle")
+        root = next(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Catalog")), None)
+        html = render_template("catalog.html", links=links, resources=readable.resources(g, root, current_lang()))
+        response = Response(html, content_type="text/html; charset=utf-8")
+        return with_links(response, links)
+    return with_links(rdf_response(body, chosen), links)  # ETag and 304: web/caching.py
 
 
 @bp.after_app_request

@@ -2,15 +2,23 @@
 fragments.py: parse the pattern, fetch the page, negotiate the format."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from ...graph import QueryError
 from ...publishing import fragments
 from ...sparql import formats
-from ..context import graph_of
+from ..context import accept_header, graph_of
 from ..errors import PartnergraphError
 
 bp = Blueprint("fragments", __name__)
+
+
+def _wants_page() -> bool:
+    """A browser (or ?format=html) gets the fragment as a page with its controls as a form."""
+    name = request.args.get("format")
+    if name:
+        return name.lower() == "html"
+    return formats.wants_html(accept_header())
 
 
 def _negotiate() -> formats.Format:
@@ -29,7 +37,8 @@ def _negotiate() -> formats.Format:
 
 @bp.route("/fragments")
 def fragment():
-    fmt = _negotiate()
+    page_wanted = _wants_page()
+    fmt = None if page_wanted else _negotiate()
     limit = current_app.config["MAX_QUERY_LENGTH"]
     if sum(len(v) for v in request.args.values()) > limit:
         raise PartnergraphError(413, f"The pattern is longer than the limit of {limit:,} characters.")
@@ -42,9 +51,28 @@ def fragment():
     except QueryError as err:
         raise PartnergraphError(err.status, str(err)) from None
     root = request.host_url.rstrip("/") + request.path
+    if page_wanted:
+        return _page(fetched)
     raw = request.environ.get("QUERY_STRING", "")
     page_url = root + ("?" + raw if raw else "")
     body = fragments.serialize(fragments.quads(fetched, page_url, root + "#dataset", fragments.fragment_link(root)), fmt)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response  # ETag, 304 and Cache-Control: web/caching.py
+
+
+def _page(fetched: fragments.Fragment) -> Response:
+    link = fragments.fragment_link(request.path)
+    params = fetched.pattern.params()
+    paging = {"page": str(fetched.page)} if fetched.page > 1 else {}
+    here = link({**params, **paging})
+    formats_links = [{"href": here + ("&" if "?" in here else "?") + f"format={f.name}", "type": f.media_type, "name": f.name}
+                     for f in fragments.MEDIA]
+    pager = {"previous": link({**params, "page": str(fetched.page - 1)}) if fetched.page > 1 else None,
+             "next": link({**params, "page": str(fetched.page + 1)}) if fetched.has_next else None}
+    html = render_template("fragments.html", fragment=fetched, params=params, rows=fragments.readable_rows(fetched, link),
+                           links=formats_links, pager=pager, shown=min(len(fetched.triples), fetched.page_size))
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Link"] = ", ".join(f'<{x["href"]}>; rel="alternate"; type="{x["type"]}"' for x in formats_links)
+    response.vary.add("Accept")
+    return response

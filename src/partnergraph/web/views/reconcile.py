@@ -9,7 +9,7 @@ from ...names.reconciliation import ReconcileError
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
 from ..helpers import current_lang, href
-from ..responses import safe_json
+from ..responses import safe_json, wants_page
 
 bp = Blueprint("reconcile", __name__)
 
@@ -52,7 +52,11 @@ def service():
     if request.method == "POST":
         raise PartnergraphError(400, "a POST to /reconcile needs a 'queries' or an 'extend' parameter "
                                      "(form-encoded JSON)")
-    return _cacheable(safe_json(reconciliation.manifest(request.host_url, base_iri(), lang)))
+    manifest = reconciliation.manifest(request.host_url, base_iri(), lang)
+    if wants_page():    # a person who opens the service's address reads what it is and how to use it
+        page = render_template("reconcile.html", manifest=manifest, service=request.base_url)
+        return _cacheable(Response(page, content_type="text/html; charset=utf-8"))
+    return _cacheable(safe_json(manifest))
 
 
 @bp.route("/reconcile/suggest/<kind>")

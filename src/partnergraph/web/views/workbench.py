@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request
 
+from ...workbench.builder import builder_state
 from ...workbench.completion import CONTEXTS, BackgroundIndex, CompletionIndex
 from ...workbench.short_links import ShortLinkError, ShortLinks, default_directory
 from ..context import app_cache, base_iri, graph_of
@@ -89,13 +90,17 @@ def create_link():
 
 @bp.route("/q/<ident>")
 def open_link(ident: str):
-    """A short link opens its query in the workbench; ?format=json gives the text."""
+    """A short link opens its query in the workbench (one made in the query builder in the builder,
+    unless ?to=sparql); ?format=json gives the text."""
     try:
         text = short_links().get(ident)
     except ShortLinkError as err:
         _link_error(err)
     if request.args.get("format") == "json":
         return safe_json({"id": ident, "query": text})
+    state = builder_state(text)
+    if state is not None and request.args.get("to") != "sparql":   # a query built in /builder reopens there
+        return redirect("/builder?" + urlencode({"state": state}), code=303)
     args = {"query": text}
     if request.args.get("view"):
         args["view"] = request.args["view"]
