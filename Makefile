@@ -25,16 +25,17 @@ $(STAMP): $(SERVE_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The query editor: CodeMirror and its packages come from npm (assets/package-lock.json); the bundle
-# is a build artifact (git-ignored). Without npm the query page works as a plain form.
-BUNDLE := src/partnergraph/web/static/dist/workbench.js
+# The query editor (CodeMirror) and the query builder (Sparnatural) come from npm
+# (assets/package-lock.json); their bundles are build artifacts (git-ignored). Without npm the query
+# page works as a plain form and the builder page says what it needs.
+BUNDLE := src/partnergraph/web/static/dist/workbench.js src/partnergraph/web/static/dist/builder.js
 
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build
 
 # make serve builds the bundle where npm is installed and serves the plain form where it is not;
 # make test and make dist need it (a test run or a wheel without the editor is not whole).
-$(BUNDLE): assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
+$(BUNDLE) &: assets/package-lock.json assets/build.mjs $(wildcard assets/src/*)
 	$(MAKE) --no-print-directory assets
 
 serve-assets:

@@ -9,8 +9,9 @@ from pathlib import Path
 import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ...drawing import dashboard, result_views
+from ...drawing import result_views
 from ...publishing import ontology_docs
+from ...resources.labels import all_labels
 from ...resources.sdg import sdg_goals
 from ...sparql.results import result_table
 from ...workbench import builder
@@ -56,7 +57,7 @@ def results():
     if outcome.status != 200:
         return render_template("_builder_results.html", error=outcome.error, result=None), outcome.status
     result = result_table(outcome, current_app.config["MAX_RESULT_ROWS"])
-    labels = app_cache(f"labels-{lang}", lambda: dashboard.all_labels(graph, lang))
+    labels = app_cache(f"labels-{lang}", lambda: all_labels(graph, lang))
     chosen = result_views.view_name(request.values.get("view")) or "Table"
     chart, view_error = None, None
     if chosen != "Table" and result["kind"] == "results":
