@@ -9,6 +9,7 @@ import click
 
 from . import rq
 from .graph import DataRejected, PartnerGraph, check_data, rows_to_table, validate_and_build
+from .history.cli import register as register_history
 from .named_queries import ParameterError, UnknownQuery, load_queries, parse_query_file
 from .named_queries import get as get_query
 from .rdf import iris, sources
@@ -462,6 +463,8 @@ def geonames(data_dir, out) -> None:
     for iri, reason in misses:
         click.echo(f"  no point for {compact_iri(iri)}: {reason}", err=True)
 
+
+register_history(main)   # release, history, diff (history/cli.py)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import named_queries as named
+from .history import named_graphs as history_graphs
+from .history.releases import folder_beside
 from .rdf import iris, sources
 from .sparql import formats
 from .sparql.cache import ResultCache
@@ -41,11 +43,12 @@ def check_data(paths, ontology_dir: str | Path = "ontology") -> Report:
 
 def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | Path = "ontology",
                        vocab=(), base: str = iris.DEFAULT_BASE, validate: bool = True,
-                       progress=None) -> tuple[EmbeddedStore, dict]:
+                       progress=None, extend=None) -> tuple[EmbeddedStore, dict]:
     """files -> validate -> plan -> build (with the rules): the one sequence behind `load`, the
     server's build and reload. Refused data raises DataRejected and leaves an existing store as
     it was; target None builds in memory, a directory atomically on disk. With pyshacl-turbo
-    each file is parsed once, into the store being built, and validated there."""
+    each file is parsed once, into the store being built, and validated there. extend adds
+    graphs after the rules (the release log's, history/named_graphs.loader)."""
     plan = load_plan(paths, ontology_dir, vocab or (), base)
     rules = Path(ontology_dir) / "rules"
     if validate and _validates_in_store(plan):
@@ -58,12 +61,12 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
             report = validate_into(store.store, ontology, data, shapes)
             if not report.conforms:
                 raise DataRejected(report)
-        return build_store(target, plan, rules, progress, base, check=check)
+        return build_store(target, plan, rules, progress, base, check=check, extend=extend)
     if validate:
         report = check_data(paths, ontology_dir)
         if not report.conforms:
             raise DataRejected(report)
-    return build_store(target, plan, rules, progress, base)
+    return build_store(target, plan, rules, progress, base, extend=extend)
 
 
 def _validates_in_store(plan) -> bool:
@@ -235,8 +238,9 @@ class PartnerGraph:
                 cleanup = lambda p=scratch: shutil.rmtree(p, ignore_errors=True)  # noqa: E731
                 target = path = str(Path(scratch) / "store")
             try:
+                history = history_graphs.loader(folder_beside(data), base)   # the release log, as named graphs
                 embedded, summary = validate_and_build(data, target=target, ontology_dir=ontology_dir, vocab=vocab,
-                                                       base=base, validate=validate, progress=progress)
+                                                       base=base, validate=validate, progress=progress, extend=history)
             except BaseException:
                 if cleanup:
                     cleanup()

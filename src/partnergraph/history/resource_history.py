@@ -1,0 +1,93 @@
+"""A resource's history in words: the releases in which it changed and what changed, with labels
+for the IRIs (the labels of the release's own state), in English or Swedish."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..rdf import iris
+from .releases import Changes, Log, Release, State
+
+LABELS = ("<http://www.w3.org/2000/01/rdf-schema#label>", "<http://www.w3.org/2004/02/skos/core#prefLabel>")
+WORDS = {
+    "en": {"Create": "created", "Update": "changed", "Delete": "removed", "added": "added", "removed": "removed"},
+    "sv": {"Create": "skapad", "Update": "ändrad", "Delete": "borttagen", "added": "tillagt", "removed": "borttaget"},
+}
+
+
+@dataclass
+class Statement:
+    sign: str          # + or -
+    predicate: str     # a label or a compact IRI
+    value: str         # a label, a compact IRI or the literal's text
+    link: str | None = None   # the IRI the value names, when it is one
+
+
+@dataclass
+class Version:
+    release: Release
+    kind: str          # Create, Update or Delete
+    word: str
+    statements: list[Statement] = field(default_factory=list)
+
+
+def labels_of(state: State, lang: str = "en") -> dict[str, str]:
+    """IRI -> label in lang (else any), from the labels the state itself states."""
+    import pyoxigraph  # start-up: pyoxigraph only where the history is read or made
+    found: dict[str, tuple[int, str]] = {}
+    for resource, lines in state.items():
+        for line in lines:
+            if line.split(" ", 2)[1] not in LABELS:
+                continue
+            triple = next(iter(pyoxigraph.parse(line.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)))
+            rank = 0 if triple.object.language == lang else 1
+            if resource not in found or rank < found[resource][0]:
+                found[resource] = (rank, triple.object.value)
+    return {iri: label for iri, (_rank, label) in found.items()}
+
+
+def statements(changes: Changes, resource: str, labels: dict[str, str], base: str = iris.DEFAULT_BASE) -> list[Statement]:
+    import pyoxigraph  # start-up: pyoxigraph only where the history is read or made
+
+    def name(term) -> tuple[str, str | None]:
+        if isinstance(term, pyoxigraph.NamedNode):
+            return labels.get(term.value) or iris.compact_iri(term.value, base), term.value
+        if isinstance(term, pyoxigraph.Literal):
+            return term.value + (f" @{term.language}" if term.language else ""), None
+        return "[…]", None
+
+    out = []
+    for sign, lines in (("-", changes.removed.get(resource, ())), ("+", changes.added.get(resource, ()))):
+        for line in lines:
+            triple = next(iter(pyoxigraph.parse(line.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)))
+            if isinstance(triple.subject, pyoxigraph.BlankNode):
+                continue   # a blank node's own statements: its link from the resource says it changed
+            value, link = name(triple.object)
+            out.append(Statement(sign, iris.compact_iri(triple.predicate.value, base), value, link))
+    out.sort(key=lambda s: (s.predicate, s.sign == "+", s.value))
+    return out
+
+
+def history(log: Log, resource: str, lang: str = "en", base: str = iris.DEFAULT_BASE) -> list[Version]:
+    """The versions of resource, oldest first."""
+    words = WORDS.get(lang, WORDS["en"])
+    versions = []
+    for release, changes, before, after in log.states():
+        if resource not in changes.added and resource not in changes.removed:
+            continue
+        kind = "Create" if resource not in before else "Delete" if resource not in after else "Update"
+        labels = {**labels_of(before, lang), **labels_of(after, lang)}
+        versions.append(Version(release, kind, words[kind], statements(changes, resource, labels, base)))
+    return versions
+
+
+def text(changes: Changes, state: State, lang: str = "en", base: str = iris.DEFAULT_BASE, before: State | None = None) -> str:
+    """The readable diff the spreadsheet import prints: resource by resource, + added, - removed."""
+    labels = {**labels_of(before or {}, lang), **labels_of(state, lang)}
+    lines = []
+    for resource in changes.resources:
+        mark = "+" if before is not None and resource not in before else "-" if resource not in state else "~"
+        lines.append(f"{mark} {iris.compact_iri(resource, base)}  \"{labels.get(resource, '')}\"")
+        found = statements(changes, resource, labels, base)
+        width = max((len(s.predicate) for s in found), default=0)
+        lines.extend(f"    {s.sign} {s.predicate.ljust(width)}  {s.value}" for s in found)
+    return "\n".join(lines)
