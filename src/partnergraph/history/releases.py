@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..rdf import iris
@@ -365,8 +365,9 @@ class Log:
                 raise NothingChanged(f"nothing changed since release {latest.number}" if latest
                                      else "there is nothing to release: the data describes no resources")
             number = latest.number + 1 if latest else 1
+            timestamp = later_than(timestamp or now(), latest.timestamp if latest else None)
             added, removed = _nquads(changes.added), _nquads(changes.removed)
-            release = Release(number, timestamp or now(), notes, self.hash_of(latest.number) if latest else None,
+            release = Release(number, timestamp, notes, self.hash_of(latest.number) if latest else None,
                               _sha256(added), _sha256(removed), commit, counts_of(previous_state, changes))
             _write_atomically(self.name(number, "added"), added)
             _write_atomically(self.name(number, "removed"), removed)
@@ -378,3 +379,17 @@ class Log:
 
 def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def later_than(timestamp: str, previous: str | None) -> str:
+    """timestamp, or a second after previous when it is not later: the stream's times only go forward."""
+    if previous is None:
+        return timestamp
+    before = datetime.fromisoformat(previous)
+    when = datetime.fromisoformat(timestamp)
+    return timestamp if when > before else (before + timedelta(seconds=1)).isoformat()
+
+
+def log_of(graph) -> Log:
+    """The release log beside the data a PartnerGraph serves."""
+    return Log(folder_beside(graph.sources.data if getattr(graph, "sources", None) else None))

@@ -13,7 +13,7 @@ from ..graph import PartnerGraph
 from ..rdf.iris import compact_iri
 from . import caching, errors, helpers
 from .context import EXTENSION
-from .views import admin, alignment, browse, catalog, fragments, reconcile, resources, site, sparql, workbench
+from .views import admin, alignment, browse, catalog, fragments, history, reconcile, resources, site, sparql, workbench
 
 log = logging.getLogger("partnergraph.access")
 
@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_hooks(app)
 
     for blueprint in (sparql.bp, resources.bp, site.bp, alignment.bp, catalog.bp, reconcile.bp,
-                      fragments.bp, workbench.bp, browse.bp):
+                      fragments.bp, workbench.bp, browse.bp, history.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app
