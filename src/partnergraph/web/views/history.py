@@ -82,8 +82,9 @@ def releases(ext: str | None = None):
     if ext == "json" or (ext is None and formats.negotiate_among(accept, [formats.BY_NAME["json"]]) and "json" in (accept or "")):
         return jsonify({"releases": items})
     if ext in ("ttl",) or (ext is None and "text/turtle" in (accept or "")):
-        from ...history.named_graphs import release_triples  # start-up: only for this format
         import pyoxigraph  # start-up: only for this format
+
+        from ...history.named_graphs import release_triples  # start-up: only for this format
         triples = [pyoxigraph.Triple(*t) for r in log().releases() for t in release_triples(r, graph_of().base)]
         return _rdf(triples, formats.BY_NAME["turtle"])
     if ext == "atom":
