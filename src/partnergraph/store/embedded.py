@@ -78,8 +78,9 @@ class StoreUnavailable(OSError):
 
 
 HISTORY_GRAPHS = "graph/history"
-"""Named graphs under {base}graph/history hold the release log (history/named_graphs.py): queryable
-by name, left out of the default graph, which stays the current data."""
+"""Named graphs under {base}graph/history hold the release log (history/named_graphs.py): left out
+of the default graph, which stays the current data, and out of GRAPH ?g but in a query whose text
+names them (an IRI or a prefix with graph/history in it), so every other query answers as before."""
 
 
 class EmbeddedStore:
@@ -106,6 +107,8 @@ class EmbeddedStore:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
         elif union and self._union_graphs():
             kwargs["default_graph"] = self._default
+            if HISTORY_GRAPHS not in text:   # GRAPH ?g ranges over the history only in a query that names it
+                kwargs["named_graphs"] = self._default[1:]
         elif union:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
