@@ -11,7 +11,7 @@ are the triples with it as subject in the data graphs, with the blank nodes they
 by their content, so the same description gives the same lines every time).
 
 A write is atomic (change files first, the header last, each through a rename) and one at a time
-(a lock file); a header is the commit point, so change files without one are what an interrupted
+(a lock file beside the folder, .releases.lock); a header is the commit point, so change files without one are what an interrupted
 write left and are written over. Reading checks the whole chain: a missing or altered file is
 named, never skipped."""
 from __future__ import annotations
@@ -39,7 +39,7 @@ State = dict[str, frozenset[str]]
 """resource IRI -> its statements as N-Triples lines"""
 
 
-class HistoryError(Exception):
+class HistoryError(ValueError):
     """A release that cannot be made, or a log that cannot be read."""
 
 
@@ -230,6 +230,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)   # mkstemp makes it private; a release is published
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -337,7 +338,8 @@ class Log:
     def writing(self) -> Iterator[None]:
         """One writer at a time: a second release while one is being written is refused."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle = open(self.folder / ".lock", "a+")
+        # beside the folder, not in it: the folder is what the wheel and the repository carry
+        handle = open(self.folder.parent / f".{self.folder.name}.lock", "a+")
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
