@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..rdf import iris
 from .releases import Changes, Log, Release
-from .resource_history import LABELS, Statement, labels_of, statements
+from .resource_history import LABELS, Statement, iris_in, labels_of, statements
 
 
 @dataclass
@@ -25,8 +25,9 @@ def past_state(log: Log, iri: str, number: int, lang: str = "en", base: str = ir
         return None
     state = log.state(number)
     lines = state.get(iri, frozenset())
-    labels = labels_of(state, lang)
-    shown = statements(Changes(added={iri: set(lines)}), iri, labels, base)   # the statements as an addition to nothing
+    changes = Changes(added={iri: set(lines)})   # the statements, as an addition to nothing
+    labels = labels_of(state, lang, {iri} | iris_in(changes, iri))
+    shown = statements(changes, iri, labels, base)
     for statement in shown:
         statement.sign = ""
     return PastState(release, iri, lines, labels.get(iri, iris.compact_iri(iri, base)),

@@ -249,6 +249,7 @@ class Log:
         self.folder = Path(folder)
         self._releases: list[Release] | None = None
         self._changes: dict[int, Changes] = {}
+        self._states: list | None = None
 
     def name(self, number: int, part: str) -> Path:
         return self.folder / (f"{number:04d}.json" if part == "header" else f"{number:04d}-{part}.nq")
@@ -314,13 +315,17 @@ class Log:
         return self._changes[number]
 
     def states(self) -> Iterator[tuple[Release, Changes, State, State]]:
-        """(release, its changes, the state before it, the state at it), oldest first."""
-        state: State = {}
-        for release in self.releases():
-            changes = self.changes(release.number)
-            after = apply(state, changes)
-            yield release, changes, state, after
-            state = after
+        """(release, its changes, the state before it, the state at it), oldest first. Replayed
+        once and kept (the states share the statements of the resources a release left alone)."""
+        if self._states is None:
+            replayed, state = [], {}
+            for release in self.releases():
+                changes = self.changes(release.number)
+                after = apply(state, changes)
+                replayed.append((release, changes, state, after))
+                state = after
+            self._states = replayed
+        return iter(self._states)
 
     def state(self, number: int | None = None) -> State:
         """The state at release number (the latest when None; empty before the first)."""
@@ -359,7 +364,7 @@ class Log:
         """Record state as the next release: NothingChanged when it is the latest one's, DamagedLog
         when the log is not whole, ReleaseBusy while another release is being written."""
         with self.writing():
-            self._releases = None
+            self._releases = self._states = None
             previous_state = self.state()
             latest = self.latest
             changes = diff(previous_state, state)
@@ -374,7 +379,7 @@ class Log:
             _write_atomically(self.name(number, "added"), added)
             _write_atomically(self.name(number, "removed"), removed)
             _write_atomically(self.name(number, "header"), release.header_bytes())
-            self._releases = None
+            self._releases = self._states = None
             self._changes.pop(number, None)
             return release
 

@@ -30,11 +30,13 @@ class Version:
     statements: list[Statement] = field(default_factory=list)
 
 
-def labels_of(state: State, lang: str = "en") -> dict[str, str]:
-    """IRI -> label in lang (else any), from the labels the state itself states."""
+def labels_of(state: State, lang: str = "en", only: set[str] | None = None) -> dict[str, str]:
+    """IRI -> label in lang (else any), from the labels the state itself states (of the IRIs in
+    only, when given)."""
     import pyoxigraph  # start-up: pyoxigraph only where the history is read or made
     found: dict[str, tuple[int, str]] = {}
-    for resource, lines in state.items():
+    for resource in (state if only is None else only & state.keys()):
+        lines = state[resource]
         for line in lines:
             if line.split(" ", 2)[1] not in LABELS:
                 continue
@@ -67,6 +69,13 @@ def statements(changes: Changes, resource: str, labels: dict[str, str], base: st
     return out
 
 
+def iris_in(changes: Changes, resource: str) -> set[str]:
+    """The IRIs a resource's changed statements name (their objects and predicates)."""
+    lines = [*changes.added.get(resource, ()), *changes.removed.get(resource, ())]
+    return {part[1:-1] for line in lines for part in line.split(" ")[1:3] if part.startswith("<")} | \
+        {line.rsplit("<", 1)[-1].split(">")[0] for line in lines if line.endswith("> .")}
+
+
 def history(log: Log, resource: str, lang: str = "en", base: str = iris.DEFAULT_BASE) -> list[Version]:
     """The versions of resource, oldest first."""
     words = WORDS.get(lang, WORDS["en"])
@@ -75,7 +84,8 @@ def history(log: Log, resource: str, lang: str = "en", base: str = iris.DEFAULT_
         if resource not in changes.added and resource not in changes.removed:
             continue
         kind = "Create" if resource not in before else "Delete" if resource not in after else "Update"
-        labels = {**labels_of(before, lang), **labels_of(after, lang)}
+        named = {resource} | iris_in(changes, resource)
+        labels = {**labels_of(before, lang, named), **labels_of(after, lang, named)}
         versions.append(Version(release, kind, words[kind], statements(changes, resource, labels, base)))
     return versions
 
