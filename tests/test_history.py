@@ -5,6 +5,7 @@ the data; the repository's own releases/ is only read."""
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -206,8 +207,10 @@ def test_named_queries_what_changed_since_and_history_of_a_resource(history_app)
 
 # -- pages ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang, words", [("en", ["History", "Release 2", "changed", "Test one, renamed"]),
-                                         ("sv", ["Historik", "Utgåva 2", "ändrad", "Test ett, omdöpt"])])
+@pytest.mark.parametrize("lang, words", [("en", ["History", "Release 2", "changed", "Test one, renamed",
+                                                "partnergraph, release 2,"]),
+                                         ("sv", ["Historik", "Utgåva 2", "ändrad", "Test ett, omdöpt",
+                                                 "partnergraph, utgåva 2,"])])
 def test_a_resource_page_shows_its_history_in_words(web, lang, words):
     response = web.get("/page/concept/area-test-one", headers={"Accept": "text/html", "Accept-Language": lang})
     page = Text(response.get_data(as_text=True))
@@ -304,3 +307,37 @@ def test_history_and_diff_commands(project, runner, tmp_path):
         "nothing changed"
     unknown = runner.invoke(main, ["diff", "7", "2", "--data", str(data), "--releases", str(releases)])
     assert unknown.exit_code == 1 and "there is no release 7" in unknown.output
+
+
+def test_releases_from_git_validate_each_commit_with_its_own_shapes(tmp_path):
+    """A small repository: a commit, one whose data does not validate, a merge-free fix; the log
+    holds two releases, and the second's notes say why the bad commit was not released."""
+    import subprocess
+
+    from partnergraph.history.record import releases_from_git
+    from partnergraph.history.releases import Log
+    repo = tmp_path / "repo"
+    data, _releases = project_copy(repo)
+    shutil.copytree(ROOT / "ontology", repo / "ontology")
+
+    def commit(message: str) -> None:
+        subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, capture_output=True)
+        subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q",
+                        "-m", message], check=True, capture_output=True)
+
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, capture_output=True)
+    commit("The data")
+    (data / "broken.ttl").write_text("@prefix pg: <https://w3id.org/partnergraph/ontology#> .\n"
+                                     "<https://w3id.org/partnergraph/id/project/x> a pg:Project .\n", encoding="utf-8")
+    commit("A project without a name")
+    (data / "broken.ttl").unlink()
+    set_concepts(data, {"test-one": ("Test one", "Test ett")})
+    commit("A project area")
+    made = releases_from_git(repo, tmp_path / "releases")
+    assert [r.number for r in made] == [1, 2]
+    log = Log(tmp_path / "releases")
+    first, second = log.releases()
+    assert first.notes.startswith("The data (commit ") and second.notes.startswith("A project area (commit ")
+    assert "'A project without a name') was not released: its data does not validate" in second.notes
+    assert "broken.ttl" in second.notes
+    assert log.changes(2).resources == [concept_iri("test-one")]

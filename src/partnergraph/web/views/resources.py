@@ -129,6 +129,7 @@ def resource_page(iri: str, data_path: str | None, extra: dict | None = None, li
                            goal_colours=goals(), place_map=resource_map(iri, lang) if data_path else None,
                            cite=citation(iri, description.labels or {"": description.label}),
                            history=resource_history.history(release_log(), iri, lang, base_iri()) if data_path else None,
+                           latest_release=release_log().latest,
                            **(extra or {}))
     response = Response(html, content_type="text/html; charset=utf-8")
     if links:
