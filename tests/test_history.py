@@ -189,8 +189,9 @@ def test_the_default_graph_is_the_current_data_and_the_history_is_in_named_graph
             assert with_history.select(query) == plain.select(query), query
     finally:
         plain.close()
-    removed = f"<{BASE}graph/history/2/removed>"
-    rows = with_history.select(f"SELECT ?p ?o WHERE {{ GRAPH {removed} {{ <{concept_iri('test-two')}> ?p ?o }} }}")
+    version = f"<{BASE}version/2/concept/area-test-two>"
+    removed = f"<https://w3id.org/partnergraph/ontology#removedStatement> <<( <{concept_iri('test-two')}> ?p ?o )>>"
+    rows = with_history.select(f"SELECT ?p ?o WHERE {{ GRAPH <{BASE}graph/history> {{ {version} {removed} }} }}")
     assert len(rows) == 7   # type, scheme, two preferred labels, two labels, source
 
 

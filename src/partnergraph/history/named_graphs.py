@@ -1,13 +1,14 @@
-"""The release log as named graphs of the store, for SPARQL. The default graph stays the current
-data: these graphs are left out of the union (store/embedded.py, HISTORY_GRAPHS).
+"""The release log as a named graph of the store, for SPARQL: `{base}graph/history` holds each
+release (`{base}release/N`: dcat:version, dcterms:issued, adms:versionNotes, dcat:previousVersion)
+and each version of a resource (`{base}version/N/{kind}/{slug}`: dcterms:isVersionOf the
+resource, dcterms:isPartOf the release, prov:generatedAtTime, a as:Create, as:Update or as:Delete,
+and the statements it added and removed as RDF 1.2 triple terms, pg:addedStatement <<( s p o )>>
+and pg:removedStatement).
 
-- `{base}graph/history`: each release (`{base}release/N`: dcat:version, dcterms:issued,
-  adms:versionNotes, dcat:previousVersion) and each version of a resource
-  (`{base}version/N/{kind}/{slug}`: dcterms:isVersionOf the resource, dcterms:isPartOf the release,
-  prov:generatedAtTime, a as:Create, as:Update or as:Delete, pg-free counts as void:triples of the
-  statements added and removed);
-- `{base}graph/history/N/added` and `{base}graph/history/N/removed`: the statements release N
-  added and removed, about the resources themselves."""
+The statements are triple terms, not triples about the resources, so the history shares no index
+keys with the data: a query of the current data pays nothing for it. The default graph stays the
+current data, and GRAPH ?g leaves this graph out but in a query that names it
+(store/embedded.py, HISTORY_GRAPHS)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,10 +37,6 @@ def version_iri(resource: str, number: int, base: str = iris.DEFAULT_BASE) -> st
 
 def history_graph(base: str = iris.DEFAULT_BASE) -> str:
     return base + GRAPH
-
-
-def change_graph(number: int, part: str, base: str = iris.DEFAULT_BASE) -> str:
-    return f"{base}{GRAPH}/{number}/{part}"
 
 
 def version_kind(before: bool, after: bool) -> str:
@@ -81,11 +78,11 @@ def quads(log: Log, base: str = iris.DEFAULT_BASE) -> list:
                     ox.Quad(version, ox.NamedNode(RDF_TYPE),
                             ox.NamedNode(version_kind(resource in before, resource in after)), meta)]
         for part, per_resource in (("added", changes.added), ("removed", changes.removed)):
-            target = ox.NamedNode(change_graph(release.number, part, base))
-            text = "\n".join(line for lines in per_resource.values() for line in lines)
-            if text:
-                out.extend(ox.Quad(q.subject, q.predicate, q.object, target)
-                           for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+            predicate = ox.NamedNode(f"{iris.ONTOLOGY_NS}{part}Statement")
+            for resource, lines in per_resource.items():
+                version = ox.NamedNode(version_iri(resource, release.number, base))
+                for parsed in ox.parse("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+                    out.append(ox.Quad(version, predicate, parsed.triple, meta))
     return out
 
 

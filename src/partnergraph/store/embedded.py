@@ -78,7 +78,7 @@ class StoreUnavailable(OSError):
 
 
 HISTORY_GRAPHS = "graph/history"
-"""Named graphs under {base}graph/history hold the release log (history/named_graphs.py): left out
+"""The named graph {base}graph/history holds the release log (history/named_graphs.py): left out
 of the default graph, which stays the current data, and out of GRAPH ?g but in a query whose text
 names them (an IRI or a prefix with graph/history in it), so every other query answers as before."""
 
@@ -134,7 +134,9 @@ class EmbeddedStore:
         self._default = None
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
+        """The named graphs of the data (the release log's are not among them: a push leaves them out)."""
+        history = self.base + HISTORY_GRAPHS
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode) and not g.value.startswith(history))
 
     def graph_sizes(self) -> dict[str, int]:
         sizes = {}
