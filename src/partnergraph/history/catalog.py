@@ -1,22 +1,37 @@
 """The releases in the DCAT-AP catalogue and in VoID: each release a version of the dataset
-(dcat:hasVersion, dcat:version, adms:versionNotes, dcterms:issued, its dumps as distributions),
-and the change feed a dcat:DataService that conforms to the LDES specification."""
+(dcat:hasVersion, dcat:version, adms:versionNotes, dcterms:issued, its dump as a distribution).
+The change feed is a dcat:DataService of publishing/catalog-services.ttl that conforms to the
+LDES specification."""
 from __future__ import annotations
 
 from .feed import LDES, TREE, page_url, stream_iri
 from .named_graphs import ADMS, DCAT, release_iri
 from .releases import Log
 
-LDES_SPECIFICATION = "https://w3id.org/ldes/specification"
 IANA = "https://www.iana.org/assignments/media-types/"
+EU_N_QUADS = "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS"
 LICENCE = "http://creativecommons.org/licenses/by/4.0/"
-DUMPS = (("ttl", "text/turtle", "Turtle"), ("nq", "application/n-quads", "N-Quads"))
+STABLE = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
+SHARED = ("http://purl.org/dc/terms/spatial", "http://purl.org/dc/terms/temporal", "http://purl.org/dc/terms/publisher",
+          "http://purl.org/dc/terms/accessRights", "http://purl.org/dc/terms/language", DCAT + "contactPoint",
+          DCAT + "keyword", DCAT + "theme", "http://purl.org/dc/terms/license")
+
+
+def dump_bytes(log: Log, number: int) -> bytes:
+    """Release number's whole data as N-Quads (the default graph): its statements, one sorted line each."""
+    lines = sorted(line for lines in log.state(number).values() for line in lines)
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def dump_size(log: Log, number: int) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for lines in log.state(number).values() for line in lines)
 
 
 def add_to_catalogue(g, log: Log, dataset: str, site: str) -> None:
-    """Add the releases and the feed to a catalogue graph (rdflib) whose dataset is dataset."""
+    """Add each release to a catalogue graph (rdflib) as a version of dataset, with its dump. The
+    change feed is a data service of the services template (publishing/catalog-services.ttl)."""
     import rdflib
-    from rdflib.namespace import DCTERMS, RDF, XSD
+    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
     dcat, adms = rdflib.Namespace(DCAT), rdflib.Namespace(ADMS)
     ds = rdflib.URIRef(dataset)
@@ -24,9 +39,7 @@ def add_to_catalogue(g, log: Log, dataset: str, site: str) -> None:
     if not releases:
         return
     g.bind("adms", ADMS)
-    publisher = g.value(ds, DCTERMS.publisher)
-    latest = releases[-1]
-    g.add((ds, dcat.version, rdflib.Literal(str(latest.number))))
+    g.add((ds, dcat.version, rdflib.Literal(str(releases[-1].number))))
     for release in releases:
         version = rdflib.URIRef(site + f"releases#release-{release.number}")
         g.add((ds, dcat.hasVersion, version))
@@ -38,6 +51,9 @@ def add_to_catalogue(g, log: Log, dataset: str, site: str) -> None:
         g.add((version, DCTERMS.description, rdflib.Literal(
             f"The data as release {release.number} recorded it: {counts.get('added', 0)} resources added, "
             f"{counts.get('changed', 0)} changed and {counts.get('removed', 0)} removed.", lang="en")))
+        g.add((version, DCTERMS.description, rdflib.Literal(
+            f"Data så som utgåva {release.number} tog upp dem: {counts.get('added', 0)} resurser tillagda, "
+            f"{counts.get('changed', 0)} ändrade och {counts.get('removed', 0)} borttagna.", lang="sv")))
         g.add((version, dcat.version, rdflib.Literal(str(release.number))))
         g.add((version, DCTERMS.issued, rdflib.Literal(release.timestamp, datatype=XSD.dateTime)))
         g.add((version, DCTERMS.isVersionOf, ds))
@@ -45,43 +61,26 @@ def add_to_catalogue(g, log: Log, dataset: str, site: str) -> None:
             g.add((version, adms.versionNotes, rdflib.Literal(release.notes, lang="en")))
         if release.number > 1:
             g.add((version, dcat.previousVersion, rdflib.URIRef(site + f"releases#release-{release.number - 1}")))
-        if publisher is not None:
-            g.add((version, DCTERMS.publisher, publisher))
-        for shared in (DCTERMS.spatial, DCTERMS.temporal, dcat.contactPoint, dcat.keyword, dcat.theme):
-            for value in g.objects(ds, shared):   # what the dataset says of its coverage holds for each release
-                g.add((version, shared, value))
-        for extension, media_type, name in DUMPS:
-            url = rdflib.URIRef(site + f"dumps/release/{release.number}.{extension}")
-            dist = rdflib.URIRef(f"{url}#distribution")
-            g.add((version, dcat.distribution, dist))
-            g.add((dist, RDF.type, dcat.Distribution))
-            g.add((dist, DCTERMS.title, rdflib.Literal(f"Release {release.number} ({name})", lang="en")))
-            g.add((dist, dcat.accessURL, url))
-            g.add((dist, dcat.downloadURL, url))
-            media = rdflib.URIRef(IANA + media_type)
-            g.add((dist, dcat.mediaType, media))
-            g.add((media, RDF.type, DCTERMS.MediaType))
-            g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
-
-    service = rdflib.URIRef(page_url(site) + "#service")
-    catalog = rdflib.URIRef(site + "catalog")
-    g.add((catalog, dcat.service, service))
-    g.add((service, RDF.type, dcat.DataService))
-    g.add((service, DCTERMS.title, rdflib.Literal("partnergraph change feed (Linked Data Event Stream)", lang="en")))
-    g.add((service, DCTERMS.title, rdflib.Literal("partnergraphs ändringsflöde (Linked Data Event Stream)", lang="sv")))
-    g.add((service, DCTERMS.description, rdflib.Literal(
-        "The versions of every resource, release by release, as a Linked Data Event Stream paged by time.", lang="en")))
-    g.add((service, dcat.endpointURL, rdflib.URIRef(page_url(site))))
-    specification = rdflib.URIRef(LDES_SPECIFICATION)
-    g.add((service, DCTERMS.conformsTo, specification))
-    g.add((specification, RDF.type, DCTERMS.Standard))
-    g.add((specification, DCTERMS.title, rdflib.Literal("Linked Data Event Streams (SEMIC)", lang="en")))
-    g.add((service, dcat.servesDataset, ds))
-    g.add((service, DCTERMS.license, rdflib.URIRef(LICENCE)))
-    if publisher is not None:
-        g.add((service, DCTERMS.publisher, publisher))
-    for contact in g.objects(ds, dcat.contactPoint):
-        g.add((service, dcat.contactPoint, contact))
+        for shared in SHARED:   # what the dataset says of its coverage and terms holds for each release
+            for value in g.objects(ds, rdflib.URIRef(shared)):
+                g.add((version, rdflib.URIRef(shared), value))
+        url = rdflib.URIRef(site + f"dumps/release/{release.number}.nq")
+        dist = rdflib.URIRef(f"{url}#distribution")
+        g.add((version, dcat.distribution, dist))
+        g.add((dist, RDF.type, dcat.Distribution))
+        g.add((dist, DCTERMS.title, rdflib.Literal(f"Release {release.number} (N-Quads)", lang="en")))
+        g.add((dist, DCTERMS.description, rdflib.Literal(f"The data as release {release.number} recorded it.", lang="en")))
+        g.add((dist, dcat.accessURL, url))
+        g.add((dist, dcat.downloadURL, url))
+        media = rdflib.URIRef(IANA + "application/n-quads")
+        g.add((dist, dcat.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+        g.add((dist, DCTERMS["format"], rdflib.URIRef(EU_N_QUADS)))
+        g.add((rdflib.URIRef(EU_N_QUADS), RDF.type, DCTERMS.MediaTypeOrExtent))
+        g.add((rdflib.URIRef(EU_N_QUADS), SKOS.inScheme, rdflib.URIRef(EU_N_QUADS.rsplit("/", 1)[0])))
+        g.add((dist, dcat.byteSize, rdflib.Literal(str(dump_size(log, release.number)), datatype=XSD.decimal)))
+        g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
+        g.add((dist, rdflib.URIRef("http://data.europa.eu/r5r/availability"), rdflib.URIRef(STABLE)))
 
 
 def add_to_void(g, log: Log, dataset: str, site: str) -> None:

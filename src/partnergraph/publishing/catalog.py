@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from .. import rq, settings
 from ..graph import PartnerGraph
+from ..history.catalog import add_to_catalogue as add_releases
+from ..history.releases import log_of
 from ..rdf import iris
 from ..rdf.files import ValidationSetupError, rdf_files
 from ..sparql import formats
@@ -264,6 +266,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
         g.add((subject, DCTERMS.publisher, publisher))
         if contact is not None and subject != catalog:
             g.add((subject, dcat.contactPoint, contact))
+    add_releases(g, log_of(graph), str(ds), site)   # each release a version (history/catalog.py)
     return _reachable(g, catalog)
 
 

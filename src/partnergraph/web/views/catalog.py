@@ -7,8 +7,6 @@ import threading
 
 from flask import Blueprint, current_app, request
 
-from ...history import catalog as history_catalog
-from ...history.releases import log_of
 from ...publishing import catalog, dataset
 from ...sparql import formats
 from ..context import app_cache, base_iri, graph_of
@@ -51,7 +49,6 @@ def catalog_body(site: str, fmt: formats.Format) -> bytes:
         body = kept.get((site, fmt.name))
     if body is None:
         g = catalog.build(graph_of(), current_app.config, site, dumps, routes=routes)
-        history_catalog.add_to_catalogue(g, log_of(graph_of()), catalog.dataset_iri(base_iri()), site)   # releases, feed
         body = catalog.serialize(g, fmt.name)
         with _lock:
             while len(kept) >= KEPT:

@@ -114,15 +114,17 @@ def version(number: int, rest: str):
 
 @bp.route("/dumps/release/<int:number>.<ext>")
 def release_dump(number: int, ext: str):
-    """The whole data as release number recorded it: Turtle (.ttl) or N-Quads (.nq)."""
+    """The whole data as release number recorded it: N-Quads (.nq, the bytes the catalogue sizes) or Turtle (.ttl)."""
+    from ...history.catalog import dump_bytes  # start-up: only for this route
     from ...history.past import serialise  # start-up: only for this route
     if log().release(number) is None:
         raise unknown_release(number)
-    chosen = {"ttl": formats.BY_NAME["turtle"], "nq": formats.BY_NAME["ntriples"]}.get(ext)
-    if chosen is None:
-        raise PartnergraphError(404, f"Release {number} is dumped as /dumps/release/{number}.ttl and .nq.")
-    lines = frozenset(line for lines in log().state(number).values() for line in lines)
-    response = Response(serialise(lines, chosen),
-                        content_type="application/n-quads" if ext == "nq" else chosen.content_type)
+    if ext == "nq":
+        response = Response(dump_bytes(log(), number), content_type="application/n-quads")
+    elif ext == "ttl":
+        lines = frozenset(line for lines in log().state(number).values() for line in lines)
+        response = Response(serialise(lines, formats.BY_NAME["turtle"]), content_type=formats.BY_NAME["turtle"].content_type)
+    else:
+        raise PartnergraphError(404, f"Release {number} is dumped as /dumps/release/{number}.nq and .ttl.")
     response.headers["Cache-Control"] = feed.IMMUTABLE
     return response
