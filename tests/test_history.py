@@ -234,6 +234,9 @@ def test_a_past_state_is_served_marked_with_a_link_to_the_current_one(web):
     gone = web.get("/data/concept/area-test-two.ttl?release=1")
     assert gone.status_code == 200 and b"Test two" in gone.data
     assert web.get("/data/concept/area-test-two.ttl").status_code == 404
+    removed = Text(web.get("/page/concept/area-test-two", headers={"Accept": "text/html"}).get_data(as_text=True))
+    assert "A past version" in removed.text and "It was removed in release 2" in removed.text
+    assert web.get("/page/concept/never-was", headers={"Accept": "text/html"}).status_code == 404
 
 
 def test_an_unknown_release_is_a_404_that_lists_the_releases(web):

@@ -27,7 +27,7 @@ def past_state(log: Log, iri: str, number: int, lang: str = "en", base: str = ir
     lines = state.get(iri, frozenset())
     changes = Changes(added={iri: set(lines)})   # the statements, as an addition to nothing
     labels = labels_of(state, lang, {iri} | iris_in(changes, iri))
-    shown = statements(changes, iri, labels, base)
+    shown = statements(changes, iri, labels, base, {"+": (number, state)})
     for statement in shown:
         statement.sign = ""
     return PastState(release, iri, lines, labels.get(iri, iris.compact_iri(iri, base)),
@@ -40,3 +40,19 @@ def serialise(lines: frozenset[str], fmt) -> bytes:
     if fmt.name == "turtle":
         return ox.serialize(triples, format=fmt.oxigraph, prefixes=dict(iris.PREFIXES))
     return ox.serialize(triples, format=fmt.oxigraph)
+
+
+def removal(log: Log, iri: str) -> tuple[int, Release] | None:
+    """(the last release that held the resource, the release that removed it) when the log's
+    latest release no longer holds it; None when it holds it or never did."""
+    held, removed = 0, None
+    for release, _changes, before, after in log.states():
+        if iri in after:
+            held, removed = release.number, None
+        elif iri in before:
+            removed = release
+    return (held, removed) if held and removed is not None else None
+
+
+def ever_held(log: Log, iri: str) -> bool:
+    return any(iri in after for _release, _changes, _before, after in log.states())

@@ -19,7 +19,8 @@ class Statement:
     sign: str          # + or -
     predicate: str     # a label or a compact IRI
     value: str         # a label, a compact IRI or the literal's text
-    link: str | None = None   # the IRI the value names, when it is one
+    link: str | None = None   # the IRI the value links to, when it is one that has a page
+    release: int | None = None   # the release whose state of it the link shows (None: the current page)
 
 
 @dataclass
@@ -47,15 +48,24 @@ def labels_of(state: State, lang: str = "en", only: set[str] | None = None) -> d
     return {iri: label for iri, (_rank, label) in found.items()}
 
 
-def statements(changes: Changes, resource: str, labels: dict[str, str], base: str = iris.DEFAULT_BASE) -> list[Statement]:
+def statements(changes: Changes, resource: str, labels: dict[str, str], base: str = iris.DEFAULT_BASE,
+               states: dict[str, tuple[int, State]] | None = None) -> list[Statement]:
+    """The changed statements of resource in words. states, by sign ('+', '-'), the release and its
+    state in which a value of that sign held: a resource of the dataset is linked to its page as
+    that release recorded it, or not at all when that release does not hold it (it may be gone)."""
     import pyoxigraph  # start-up: pyoxigraph only where the history is read or made
+    prefix = base + "id/"
 
-    def name(term) -> tuple[str, str | None]:
+    def name(term, sign: str) -> tuple[str, str | None, int | None]:
         if isinstance(term, pyoxigraph.NamedNode):
-            return labels.get(term.value) or iris.compact_iri(term.value, base), term.value
+            shown = labels.get(term.value) or iris.compact_iri(term.value, base)
+            if not term.value.startswith(prefix) or states is None:
+                return shown, term.value, None
+            number, state = states.get(sign, (0, {}))
+            return (shown, term.value, number) if number and term.value in state else (shown, None, None)
         if isinstance(term, pyoxigraph.Literal):
-            return term.value + (f" @{term.language}" if term.language else ""), None
-        return "[…]", None
+            return term.value + (f" @{term.language}" if term.language else ""), None, None
+        return "[…]", None, None
 
     out = []
     for sign, lines in (("-", changes.removed.get(resource, ())), ("+", changes.added.get(resource, ()))):
@@ -63,8 +73,8 @@ def statements(changes: Changes, resource: str, labels: dict[str, str], base: st
             triple = next(iter(pyoxigraph.parse(line.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)))
             if isinstance(triple.subject, pyoxigraph.BlankNode):
                 continue   # a blank node's own statements: its link from the resource says it changed
-            value, link = name(triple.object)
-            out.append(Statement(sign, iris.compact_iri(triple.predicate.value, base), value, link))
+            value, link, number = name(triple.object, sign)
+            out.append(Statement(sign, iris.compact_iri(triple.predicate.value, base), value, link, number))
     out.sort(key=lambda s: (s.predicate, s.sign == "+", s.value))
     return out
 
@@ -86,7 +96,8 @@ def history(log: Log, resource: str, lang: str = "en", base: str = iris.DEFAULT_
         kind = "Create" if resource not in before else "Delete" if resource not in after else "Update"
         named = {resource} | iris_in(changes, resource)
         labels = {**labels_of(before, lang, named), **labels_of(after, lang, named)}
-        versions.append(Version(release, kind, words[kind], statements(changes, resource, labels, base)))
+        held = {"+": (release.number, after), "-": (release.number - 1, before)}
+        versions.append(Version(release, kind, words[kind], statements(changes, resource, labels, base, held)))
     return versions
 
 

@@ -67,7 +67,8 @@ def feed_page(number: int):
     chosen = _negotiate()
     if chosen is None:
         release = log().release(number)
-        return render_template("history.html", view="page", release=release, changes=log().changes(number))
+        return render_template("history.html", view="page", release=release, changes=log().changes(number),
+                               held=log().state(number))
     response = _rdf(triples, chosen)
     response.headers["Cache-Control"] = feed.IMMUTABLE
     return response

@@ -95,7 +95,13 @@ def data(rest: str):
 def page(rest: str):
     iri = iris.id_iri(rest, base_iri())
     if request.args.get("release"):   # a past state (history/past.py)
-        return render_template("past.html", past=_past(iri, current_lang()), current=f"/page/{rest}")
+        return render_template("past.html", past=_past(iri, current_lang()),
+                               current=f"/page/{rest}" if exists(graph_of(), iri) else None)
+    gone = history_past.removal(release_log(), iri) if _SAFE_IRI.match(iri) and not exists(graph_of(), iri) else None
+    if gone:   # removed by a release: its last version, saying so
+        last, removed = gone
+        return render_template("past.html", past=history_past.past_state(release_log(), iri, last, current_lang(), base_iri()),
+                               current=None, removed=removed)
     require_resource(iri)
     return resource_page(iri, rest)
 
@@ -111,7 +117,7 @@ def _past(iri: str, lang: str = "en"):
     if state is None:
         numbers = ", ".join(str(r.number) for r in release_log().releases()) or "none"
         raise PartnergraphError(404, f"There is no release {text}. The releases are: {numbers} (see /releases).")
-    if not state.lines and not exists(graph_of(), iri):
+    if not state.lines and not exists(graph_of(), iri) and not history_past.ever_held(release_log(), iri):
         raise PartnergraphError(404, f"Release {text} says nothing about {iri}, and neither does the current graph.")
     return state
 
