@@ -9,9 +9,7 @@ import click
 
 from . import rq
 from .graph import DataRejected, PartnerGraph, check_data, rows_to_table, validate_and_build
-from .history import named_graphs as history_graphs
 from .history.cli import register as register_history
-from .history.releases import folder_beside
 from .named_queries import ParameterError, UnknownQuery, load_queries, parse_query_file
 from .named_queries import get as get_query
 from .rdf import iris, sources
@@ -142,8 +140,7 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
         callback, finish = _progress("Loading")
         try:
             _, summary = validate_and_build(paths, target=store_dir, ontology_dir=ontology_dir, vocab=vocab,
-                                            base=base, validate=not no_validate, progress=callback,
-                                            extend=history_graphs.loader(folder_beside(paths), base))   # releases/
+                                            base=base, validate=not no_validate, progress=callback)
         finally:
             if finish:
                 finish()

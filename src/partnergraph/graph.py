@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import named_queries as named
-from .history import named_graphs as history_graphs
+from .history.named_graphs import HistoryGraph
 from .history.releases import folder_beside
 from .rdf import iris, sources
 from .sparql import formats
@@ -43,12 +43,11 @@ def check_data(paths, ontology_dir: str | Path = "ontology") -> Report:
 
 def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | Path = "ontology",
                        vocab=(), base: str = iris.DEFAULT_BASE, validate: bool = True,
-                       progress=None, extend=None) -> tuple[EmbeddedStore, dict]:
+                       progress=None) -> tuple[EmbeddedStore, dict]:
     """files -> validate -> plan -> build (with the rules): the one sequence behind `load`, the
     server's build and reload. Refused data raises DataRejected and leaves an existing store as
     it was; target None builds in memory, a directory atomically on disk. With pyshacl-turbo
-    each file is parsed once, into the store being built, and validated there. extend adds
-    graphs after the rules (the release log's, history/named_graphs.loader)."""
+    each file is parsed once, into the store being built, and validated there."""
     plan = load_plan(paths, ontology_dir, vocab or (), base)
     rules = Path(ontology_dir) / "rules"
     if validate and _validates_in_store(plan):
@@ -61,12 +60,12 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
             report = validate_into(store.store, ontology, data, shapes)
             if not report.conforms:
                 raise DataRejected(report)
-        return build_store(target, plan, rules, progress, base, check=check, extend=extend)
+        return build_store(target, plan, rules, progress, base, check=check)
     if validate:
         report = check_data(paths, ontology_dir)
         if not report.conforms:
             raise DataRejected(report)
-    return build_store(target, plan, rules, progress, base, extend=extend)
+    return build_store(target, plan, rules, progress, base)
 
 
 def _validates_in_store(plan) -> bool:
@@ -191,6 +190,7 @@ class PartnerGraph:
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     sources: sources.Sources | None = None                         # where data, ontology and queries came from
     results: ResultCache = field(default_factory=lambda: ResultCache(0), repr=False)  # answers by generation
+    history: HistoryGraph | None = None                            # the release log's graph, a store of its own
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -238,16 +238,17 @@ class PartnerGraph:
                 cleanup = lambda p=scratch: shutil.rmtree(p, ignore_errors=True)  # noqa: E731
                 target = path = str(Path(scratch) / "store")
             try:
-                history = history_graphs.loader(folder_beside(data), base)   # the release log, as named graphs
                 embedded, summary = validate_and_build(data, target=target, ontology_dir=ontology_dir, vocab=vocab,
-                                                       base=base, validate=validate, progress=progress, extend=history)
+                                                       base=base, validate=validate, progress=progress)
             except BaseException:
                 if cleanup:
                     cleanup()
                 raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base, eager=eager_pool) if workers > 0 \
             else InlineRunner(embedded, max_bytes)
-        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located)
+        history = HistoryGraph(folder_beside(None if store else data), base, max_bytes)   # releases/ beside the data
+        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located,
+                   history=history)
 
     def close(self) -> None:
         self.runner.close()
@@ -273,7 +274,7 @@ class PartnerGraph:
             # The swap: each attribute assignment is atomic, and a request holds the runner it
             # started with, so no request sees a half-built store or waits for the rebuild.
             self.runner, self.store, self.queries = fresh.runner, fresh.store, fresh.queries
-            self.load_summary, self._cleanup = fresh.load_summary, fresh._cleanup
+            self.load_summary, self._cleanup, self.history = fresh.load_summary, fresh._cleanup, fresh.history
             self.generation += 1
             self.results.clear(self.generation)
 
@@ -314,7 +315,10 @@ class PartnerGraph:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
-        outcome = self.runner.run(job, timeout)
+        if self.history is not None and self.history.named_in(checked.text):
+            outcome = self.history.run(job)   # a query of the release log's graph (history/named_graphs.py)
+        else:
+            outcome = self.runner.run(job, timeout)
         if key is not None and not checked.services:  # another endpoint's answer may change without a reload
             self.results.put(key, outcome)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):

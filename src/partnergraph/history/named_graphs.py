@@ -1,19 +1,22 @@
-"""The release log as a named graph of the store, for SPARQL: `{base}graph/history` holds each
-release (`{base}release/N`: dcat:version, dcterms:issued, adms:versionNotes, dcat:previousVersion)
-and each version of a resource (`{base}version/N/{kind}/{slug}`: dcterms:isVersionOf the
-resource, dcterms:isPartOf the release, prov:generatedAtTime, a as:Create, as:Update or as:Delete,
-and the statements it added and removed as RDF 1.2 triple terms, pg:addedStatement <<( s p o )>>
-and pg:removedStatement).
+"""The release log as a named graph for SPARQL, `{base}graph/history`: each release
+(`{base}release/N`: dcat:version, dcterms:issued, adms:versionNotes, dcat:previousVersion) and each
+version of a resource (`{base}version/N/{kind}/{slug}`: dcterms:isVersionOf the resource,
+dcterms:isPartOf the release, prov:generatedAtTime, a as:Create, as:Update or as:Delete, its
+labels at that release, and the statements it added and removed as RDF 1.2 triple terms,
+pg:addedStatement <<( s p o )>> and pg:removedStatement).
 
-The statements are triple terms, not triples about the resources, so the history shares no index
-keys with the data: a query of the current data pays nothing for it. The default graph stays the
-current data, and GRAPH ?g leaves this graph out but in a query that names it
-(store/embedded.py, HISTORY_GRAPHS)."""
+The graph is a store of its own, built from releases/ on the first query that names it: the
+store of the current data is as it was without a history, so its start-up and every query of it
+cost what they did, and its default graph and GRAPH ?g answer as before. A query whose text names
+the graph (its IRI, or a prefix ending in graph/history) is evaluated against this store alone."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ..rdf import iris
+from ..sparql.executor import QueryJob, QueryOutcome, evaluate
+from ..store.embedded import EmbeddedStore
 from .releases import Log, Release
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -24,6 +27,7 @@ AS = "https://www.w3.org/ns/activitystreams#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GRAPH = "graph/history"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 
 
 def release_iri(number: int, base: str = iris.DEFAULT_BASE) -> str:
@@ -77,6 +81,12 @@ def quads(log: Log, base: str = iris.DEFAULT_BASE) -> list:
                     ox.Quad(version, ox.NamedNode(PROV + "generatedAtTime"), when, meta),
                     ox.Quad(version, ox.NamedNode(RDF_TYPE),
                             ox.NamedNode(version_kind(resource in before, resource in after)), meta)]
+        for resource in changes.resources:   # the version's labels: the resource's at that release (or before it)
+            version = ox.NamedNode(version_iri(resource, release.number, base))
+            for line in after.get(resource) or before.get(resource, ()):
+                if line.split(" ", 2)[1] == LABEL:
+                    parsed = next(iter(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+                    out.append(ox.Quad(version, parsed.predicate, parsed.object, meta))
         for part, per_resource in (("added", changes.added), ("removed", changes.removed)):
             predicate = ox.NamedNode(f"{iris.ONTOLOGY_NS}{part}Statement")
             for resource, lines in per_resource.items():
@@ -86,13 +96,28 @@ def quads(log: Log, base: str = iris.DEFAULT_BASE) -> list:
     return out
 
 
-def loader(folder: str | Path, base: str = iris.DEFAULT_BASE):
-    """A function that adds the history graphs of the log in folder to a store being built (or
-    None when there is no log). A damaged log raises DamagedLog here, before anything is served."""
-    log = Log(folder)
-    if not log.releases():
-        return None
+class HistoryGraph:
+    """The release log of a folder as a store of its own, built on first use. Reading the log
+    here verifies it: a damaged log (DamagedLog) stops the build, or the reload, that asks for it."""
 
-    def extend(store) -> None:
-        store.add_quads(quads(log, base))
-    return extend
+    def __init__(self, folder: str | Path, base: str = iris.DEFAULT_BASE, max_bytes: int = 50_000_000):
+        self.log = Log(folder)
+        self.log.releases()
+        self.base, self.max_bytes = base, max_bytes
+        self._store: EmbeddedStore | None = None
+        self._lock = threading.Lock()
+
+    def named_in(self, text: str) -> bool:
+        return GRAPH in text
+
+    def store(self) -> EmbeddedStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    built = EmbeddedStore(None, base=self.base)
+                    built.store.extend(quads(self.log, self.base))
+                    self._store = built
+        return self._store
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        return evaluate(self.store(), job, self.max_bytes)

@@ -398,5 +398,7 @@ def later_than(timestamp: str, previous: str | None) -> str:
 
 
 def log_of(graph) -> Log:
-    """The release log beside the data a PartnerGraph serves."""
+    """The release log of the data a PartnerGraph serves (the one its history graph reads)."""
+    if getattr(graph, "history", None) is not None:
+        return graph.history.log
     return Log(folder_beside(graph.sources.data if getattr(graph, "sources", None) else None))

@@ -19,7 +19,6 @@ from .. import rq
 from ..rdf import iris, templates
 from ..resources.describe import sdg_goals  # noqa: F401  (re-exported for views)
 from ..sparql import formats
-from ..store.embedded import HISTORY_GRAPHS
 from .alignment import EXPORTS, export_bytes
 from .ontology_docs import named_graph
 
@@ -43,9 +42,8 @@ BY_FILENAME = {d.filename: d for d in DUMP_FORMATS}
 
 
 def dump_graphs(graph, base: str | None = None) -> list[str]:
-    """Every named graph the endpoint serves, in IRI order, but the release log's (history/)."""
-    history = (base or graph.base) + HISTORY_GRAPHS
-    return [name for name in graph.graph_sizes() if not name.startswith(history)]
+    """Every named graph the endpoint serves, in IRI order."""
+    return list(graph.graph_sizes())
 
 
 def canonical_dataset(graph):

@@ -77,14 +77,8 @@ class StoreUnavailable(OSError):
     """A store directory that cannot be opened: missing, damaged, unreadable or being written."""
 
 
-HISTORY_GRAPHS = "graph/history"
-"""The named graph {base}graph/history holds the release log (history/named_graphs.py): left out
-of the default graph, which stays the current data, and out of GRAPH ?g but in a query whose text
-names them (an IRI or a prefix with graph/history in it), so every other query answers as before."""
-
-
 class EmbeddedStore:
-    """A pyoxigraph store. Queries see the union of the named graphs by default (but the history's)."""
+    """A pyoxigraph store. Queries see the union of the named graphs by default."""
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  base: str = iris.DEFAULT_BASE):
@@ -96,7 +90,6 @@ class EmbeddedStore:
             self.store = pyoxigraph.Store.read_only(str(self.path))
         else:
             self.store = pyoxigraph.Store(str(self.path))
-        self._default: list | None = None   # the default graph when the store holds history graphs
 
     # -- reading -----------------------------------------------------------------------
     def query(self, text: str, *, default_graphs: list[str] | None = None,
@@ -105,10 +98,6 @@ class EmbeddedStore:
         kwargs = {"base_iri": base_iri} if base_iri else {}
         if default_graphs:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
-        elif union and self._union_graphs():
-            kwargs["default_graph"] = self._default
-            if HISTORY_GRAPHS not in text:   # GRAPH ?g ranges over the history only in a query that names it
-                kwargs["named_graphs"] = self._default[1:]
         elif union:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
@@ -117,26 +106,8 @@ class EmbeddedStore:
             kwargs["substitutions"] = substitutions
         return self.store.query(text, **kwargs)
 
-    def _union_graphs(self) -> list | None:
-        """The graphs of the default graph when history graphs are to be left out of it, else None
-        (the plain union, as fast as before when there is no history)."""
-        if self._default is None:
-            history = self.base + HISTORY_GRAPHS
-            graphs = list(self.store.named_graphs())
-            self._default = [] if not any(g.value.startswith(history) for g in graphs if isinstance(g, NamedNode)) \
-                else [pyoxigraph.DefaultGraph()] + [g for g in graphs if not (isinstance(g, NamedNode)
-                                                                                and g.value.startswith(history))]
-        return self._default or None
-
-    def add_quads(self, quads: list) -> None:
-        """Add quads to a store being built (bulk for one on disk: a failed build is thrown away)."""
-        (self.store.bulk_extend if self.path is not None else self.store.extend)(quads)
-        self._default = None
-
     def graphs(self) -> list[str]:
-        """The named graphs of the data (the release log's are not among them: a push leaves them out)."""
-        history = self.base + HISTORY_GRAPHS
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode) and not g.value.startswith(history))
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
 
     def graph_sizes(self) -> dict[str, int]:
         sizes = {}
@@ -261,11 +232,9 @@ CheckFn = Callable[["EmbeddedStore", list[LoadItem]], None]
 
 
 def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | None,
-         progress: ProgressFn | None = None, check: CheckFn | None = None,
-         extend: Callable[[EmbeddedStore], None] | None = None) -> dict:
-    """Load every item, then the rules, then what extend adds (the release log's graphs). With
-    check, the ontology and data items are loaded and validated by it first, the others after
-    it. Returns a summary for the one-line report, with
+         progress: ProgressFn | None = None, check: CheckFn | None = None) -> dict:
+    """Load every item, then the rules. With check, the ontology and data items are loaded and
+    validated by it first, the others after it. Returns a summary for the one-line report, with
     the seconds of each stage ("stages") and of each rule run ("rules")."""
     started = time.perf_counter()
     stages: dict = {}
@@ -285,30 +254,24 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
     rule_times: dict = {}
     inferred = store.materialise(rules_dir, timings=rule_times) if rules_dir else 0
     ruled = time.perf_counter()
-    extra = {}
-    if extend is not None:
-        extend(store)
-        extra["history"] = round(time.perf_counter() - ruled, 3)
-        ruled = time.perf_counter()
     store.flush()
     done = time.perf_counter()
     return {"files": len(plan), "triples": len(store), "inferred": inferred,
             "graphs": len(store.graphs()), "seconds": done - started,
             "stages": {**stages, "files": round(loaded - started - sum(stages.values()), 3),
-                       "rules": round(ruled - loaded - sum(extra.values()), 3), "flush": round(done - ruled, 3), **extra},
+                       "rules": round(ruled - loaded, 3), "flush": round(done - ruled, 3)},
             "rules": rule_times}
 
 
 def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str | Path | None,
                 progress: ProgressFn | None = None, base: str = iris.DEFAULT_BASE,
-                check: CheckFn | None = None,
-                extend: Callable[[EmbeddedStore], None] | None = None) -> tuple[EmbeddedStore, dict]:
+                check: CheckFn | None = None) -> tuple[EmbeddedStore, dict]:
     """Build a store. With a target directory the build is atomic: it happens in a sibling
     directory that replaces the target only when everything loaded (and check accepted the
     data), so a failed or refused load leaves an existing store as it was."""
     if target is None:
         store = EmbeddedStore(None, base=base)
-        return store, fill(store, plan, rules_dir, progress, check, extend)
+        return store, fill(store, plan, rules_dir, progress, check)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(target):
@@ -316,7 +279,7 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
         store = None
         try:
             store = EmbeddedStore(building, base=base)
-            summary = fill(store, plan, rules_dir, progress, check, extend)
+            summary = fill(store, plan, rules_dir, progress, check)
             compacting = time.perf_counter()
             store.compact()
             del store  # close the database before moving it

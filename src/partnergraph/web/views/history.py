@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from ...history import feed
-from ...history.releases import Log, folder_beside
+from ...history.releases import Log, log_of
 from ...sparql import formats
 from ..context import accept_header, app_cache, graph_of
 from ..errors import PartnergraphError
@@ -18,8 +18,7 @@ FEED_FORMATS = [formats.BY_NAME[name] for name in ("turtle", "trig", "nquads", "
 
 def log() -> Log:
     """The release log beside the served data, read once per graph generation (a reload rereads it)."""
-    graph = graph_of()
-    return app_cache("release-log", lambda: Log(folder_beside(graph.sources.data if graph.sources else None)))
+    return app_cache("release-log", lambda: log_of(graph_of()))
 
 
 def site() -> str:
