@@ -681,6 +681,11 @@ def history_section(w) -> None:
                  for url in ("/feed", "/feed/2", "/feed/1")]
         w(f"| {name} | {r['startup_seconds']:.2f} | " + " | ".join(f"{v:.2f}" for v in r["query_median_ms"].values())
           + " | " + " | ".join(shown) + f" | {r['resource_page_first_ms']:.0f} | {r['peak_mib']:.0f} |")
+    for key, name in (("shipped_serve_with_log", "shipped data"), ("1m_serve_with_log", "1M")):
+        q = (h.get(key) or {}).get("changes_since_query")
+        if q:
+            w(f"\nThe named query `changes-since` (every version, {q['rows']:,} rows) at {name}: {q['first_ms']:,.0f} ms the "
+              f"first time (the history's own store is built from releases/), {q['again_ms']:,.0f} ms after.")
     w("\nThe queries are the current data's (the default graph): the count of every triple, 500 labels of projects, "
       "one resource's statements; medians over repeated runs without the result cache. A page of the feed holds one "
       "release's members, so the first release of a 1M-triple graph is one large page (every resource's description); "
