@@ -246,7 +246,8 @@ class PartnerGraph:
                 raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base, eager=eager_pool) if workers > 0 \
             else InlineRunner(embedded, max_bytes)
-        history = HistoryGraph(folder_beside(None if store else data), base, max_bytes)   # releases/ beside the data
+        folder = folder_beside(None if store else data)   # releases/ beside the data
+        history = HistoryGraph(folder, base, max_bytes) if folder is not None else None
         return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located,
                    history=history)
 

@@ -20,7 +20,10 @@ def _fail(message: str, code: int = 1) -> None:
 
 def _where(data, ontology_dir, releases):
     found = sources.locate(list(data) if data else None, ontology_dir, None, need_queries=False)
-    return found.data, found.ontology, Path(releases) if releases else folder_beside(found.data)
+    folder = Path(releases) if releases else folder_beside(found.data)
+    if folder is None:
+        _fail("data given as files or several folders has no release log beside it: name one with --releases")
+    return found.data, found.ontology, folder
 
 
 data_option = click.option("--data", multiple=True, type=click.Path(exists=True),

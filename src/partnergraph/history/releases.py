@@ -94,17 +94,17 @@ class Changes:
 
 # -- where the log is ----------------------------------------------------------------------------
 
-def folder_beside(data: Iterable[str | Path] | None) -> Path:
-    """releases/ beside the data: ./releases for ./data (the packaged copy when there is no ./data),
-    DIR/../releases for one data folder DIR, ./releases otherwise."""
+def folder_beside(data: Iterable[str | Path] | None) -> Path | None:
+    """releases/ beside the data: DIR/../releases for one data folder DIR (./releases for ./data);
+    with no data named, ./releases when there is a ./data, else the packaged copy; None for data
+    given as files or as several folders, which no one log describes."""
     paths = [Path(p) for p in (data or [])]
     if len(paths) == 1 and paths[0].is_dir():
         return paths[0].resolve().parent / FOLDER
-    if not paths and not Path("data").exists():
+    if not paths:
         root = packaged_root()
-        if root is not None:
-            return root / FOLDER
-    return Path(FOLDER)
+        return Path(FOLDER).resolve() if Path("data").exists() or root is None else root / FOLDER
+    return None
 
 
 # -- a resource's statements -----------------------------------------------------------------------
@@ -245,8 +245,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
 class Log:
     """The release log in one folder. Reading verifies it whole (DamagedLog otherwise)."""
 
-    def __init__(self, folder: str | Path):
-        self.folder = Path(folder)
+    def __init__(self, folder: str | Path | None):
+        """folder None: no log (data that no log describes); it has no releases and takes none."""
+        self.folder = Path(folder) if folder is not None else None
         self._releases: list[Release] | None = None
         self._changes: dict[int, Changes] = {}
         self._states: list | None = None
@@ -261,7 +262,7 @@ class Log:
         return self._releases
 
     def _verified(self) -> list[Release]:
-        if not self.folder.is_dir():
+        if self.folder is None or not self.folder.is_dir():
             return []
         names = {p.name for p in self.folder.iterdir() if not p.name.startswith(".")}
         numbers = sorted(int(m.group(1)) for n in names if (m := _HEADER.match(n)))
@@ -342,6 +343,8 @@ class Log:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """One writer at a time: a second release while one is being written is refused."""
+        if self.folder is None:
+            raise HistoryError("no release folder: data given as files has none beside it; name one with --releases")
         self.folder.mkdir(parents=True, exist_ok=True)
         # beside the folder, not in it: the folder is what the wheel and the repository carry
         handle = open(self.folder.parent / f".{self.folder.name}.lock", "a+")
