@@ -605,6 +605,7 @@ def main() -> None:
               + (f"Different: {', '.join(w3['differ'])}." if w3["differ"] else "") + "\n")
     browse_section(w)
     builder_section(w)
+    history_section(w)
     w("## What limits each figure\n")
     w("- **The machine is shared and has 2 cores.** The client (Python `requests`), the servers and other tenants' jobs "
       "compete for them; interleaving the systems spreads that noise over all of them, but single ratios of fast queries "
@@ -686,6 +687,59 @@ def builder_section(w) -> None:
       f"- the builder drawn from its SHACL configuration (classes listed): {b['builder_drawn_s']:.3f} s "
       f"(slowest {b['builder_drawn_max_s']:.3f} s; the first, cold round {b['cold_builder_drawn_s']:.3f} s)\n"
       f"- from opening the page to the answer of a question built by three clicks: {b['first_answer_s']:.3f} s\n")
+
+
+def history_section(w) -> None:
+    """The cost of the history, from bench/results/history.json (bench/history.py)."""
+    path = RESULTS / "history.json"
+    if not path.exists():
+        return
+    h = json.loads(path.read_text())
+    w(f"## The history: releases, the change feed, start-up and latency with a release log ({h['when']})\n")
+    w("`bench/history.py`, each figure in a process of its own (peak memory is its maximum RSS). A release as "
+      "`partnergraph release` makes it (validation, build with the rules, the resources' statements, the diff against "
+      "the replayed log, the atomic write), and apart from it the validation and build alone, the snapshot of the "
+      "resources' statements, and the replay of the log.\n")
+    w("| release | resources added / changed / removed | statements + / - | s | validate and build s | snapshot s "
+      "| replay s | file bytes | peak MiB |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for key, name in (("shipped_first_release", "shipped data, first release"),
+                      ("shipped_small_change", "shipped data, one label"),
+                      ("1m_first_release", "1M generated, first release (a 1M-triple change)"),
+                      ("1m_small_change", "1M generated, one label")):
+        r = h.get(key)
+        if r:
+            c = r["counts"]
+            w(f"| {name} | {c['added']:,} / {c['changed']:,} / {c['removed']:,} | {c['statements_added']:,} / "
+              f"{c['statements_removed']:,} | {r['seconds']:.2f} | {r['validate_and_build_seconds']:.2f} | "
+              f"{r['snapshot_seconds']:.2f} | {r['replay_seconds']:.2f} | {r['release_bytes']:,} | {r['peak_mib']:.0f} |")
+    g = h.get("from_git")
+    if g:
+        w(f"\n`release --from-git` on this repository: {g['releases']} releases in {g['seconds']:.1f} s, "
+          f"peak {g['peak_mib']:.0f} MiB; "
+          "bytes per release: " + ", ".join(f"{n}: {b:,}" for n, b in g["bytes_per_release"].items()) + ".\n")
+    w("| served | start-up s | " + " | ".join(f"{q} ms" for q in h["shipped_serve_without_log"]["query_median_ms"])
+      + " | /feed ms | newest page ms (bytes) | first page ms (bytes) | first resource page ms | peak MiB |")
+    w("|---|---|" + "---|" * len(h["shipped_serve_without_log"]["query_median_ms"]) + "---|---|---|---|---|")
+    for key, name in (("shipped_serve_without_log", "shipped, no log"), ("shipped_serve_with_log", "shipped, 2 releases"),
+                      ("1m_serve_without_log", "1M, no log"), ("1m_serve_with_log", "1M, 2 releases")):
+        r = h.get(key)
+        if not r:
+            continue
+        shown = [f"{p['median_ms']:.1f} ({p['bytes']:,})" if (p := r["feed_pages"].get(url)) else "–"
+                 for url in ("/feed", "/feed/2", "/feed/1")]
+        w(f"| {name} | {r['startup_seconds']:.2f} | " + " | ".join(f"{v:.2f}" for v in r["query_median_ms"].values())
+          + " | " + " | ".join(shown) + f" | {r['resource_page_first_ms']:.0f} | {r['peak_mib']:.0f} |")
+    for key, name in (("shipped_serve_with_log", "shipped data"), ("1m_serve_with_log", "1M")):
+        q = (h.get(key) or {}).get("changes_since_query")
+        if q:
+            w(f"\nThe named query `changes-since` (every version, {q['rows']:,} rows) at {name}: {q['first_ms']:,.0f} ms the "
+              f"first time (the history's own store is built from releases/), {q['again_ms']:,.0f} ms after.")
+    w("\nThe queries are the current data's (the default graph): the count of every triple, 500 labels of projects, "
+      "one resource's statements; medians over repeated runs without the result cache. A page of the feed holds one "
+      "release's members, so the first release of a 1M-triple graph is one large page (every resource's description); "
+      "later pages hold what changed. The first resource page includes building the page caches and replaying the "
+      "log once.\n")
 
 
 if __name__ == "__main__":

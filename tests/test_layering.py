@@ -28,8 +28,9 @@ LAYERS: list[set[str]] = [
 ]
 CAPABILITIES = LAYERS[5]
 # The few arrows between capabilities, each for a reason: spreadsheet import matches names with the one
-# name matcher (STYLE: one matcher wherever a person's spelling meets the graph).
-BETWEEN_CAPABILITIES = {("sheets", "names")}
+# name matcher (STYLE: one matcher wherever a person's spelling meets the graph); the catalogue describes
+# each release as a version of the dataset.
+BETWEEN_CAPABILITIES = {("sheets", "names"), ("publishing", "history")}
 
 
 def module_name(path: Path) -> str:

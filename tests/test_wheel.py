@@ -61,7 +61,8 @@ def test_the_wheel_carries_the_graph(installed):
     found = json.loads(listing.stdout)
     assert "site-packages" in found["root"]
     expected = sorted(str(p.relative_to(ROOT)) for folder, patterns in
-                      {"ontology": ("**/*.ttl", "**/*.rq"), "data": ("**/*.ttl",), "queries": ("**/*.rq",)}.items()
+                      {"ontology": ("**/*.ttl", "**/*.rq"), "data": ("**/*.ttl",), "queries": ("**/*.rq",),
+                       "releases": ("*.json", "*.nq")}.items()
                       for pattern in patterns for p in (ROOT / folder).glob(pattern))
     assert set(expected) <= set(found["files"])
     assert {"ontology/partnergraph.ttl", "ontology/shapes.ttl", "data/projects.ttl"} <= set(found["files"])
@@ -104,6 +105,7 @@ def test_serve_and_open_from_an_empty_directory(installed):
         answer = requests.get(url + "/sparql", params={"query": ask},
                               headers={"Accept": "application/sparql-results+json"}, timeout=30)
         assert answer.status_code == 200
+        history = requests.get(url + "/releases.json", timeout=30).json()["releases"]   # the shipped history
         script = textwrap.dedent(f"""
             import json, warnings
             import partnergraph
@@ -134,6 +136,7 @@ def test_serve_and_open_from_an_empty_directory(installed):
     assert "comes with partnergraph" in log_text
     assert any("No ./data, ./ontology, ./queries here" in w for w in result["warnings"])
     assert result["remote_queries"] > 10
+    assert len(history) >= 3 and all(release["commit"] for release in history)
     for side in ("local", "remote"):
         partners = {row["partnerLabel"] for row in result["rows"][side]}
         for name in VAXJO_PARTNERS:

@@ -24,6 +24,7 @@ def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", quer
 
     # start-up: `import partnergraph` stays light
     from .graph import PartnerGraph, is_store_dir, is_url
+    from .history.named_graphs import beside as history_beside  # start-up: as above
     from .rdf.files import ValidationSetupError
 
     if path_or_url is None:
@@ -35,7 +36,7 @@ def open(path_or_url: str | None = None, *, ontology_dir: str = "ontology", quer
     else:
         kwargs = dict(data=[str(path_or_url)], validate=validate, vocab=vocab)
     try:
-        graph = PartnerGraph.build(ontology_dir=ontology_dir, queries_dir=queries_dir, **kwargs)
+        graph = PartnerGraph.build(ontology_dir=ontology_dir, queries_dir=queries_dir, side_graph=history_beside, **kwargs)
     except ValidationSetupError as err:
         raise ValidationSetupError(f"{err}; give partnergraph.open(ontology_dir=...) the directory holding "
                                    "partnergraph.ttl and shapes.ttl, or validate=False") from None

@@ -9,6 +9,8 @@ import click
 
 from . import rq
 from .graph import DataRejected, PartnerGraph, check_data, rows_to_table, validate_and_build
+from .history.cli import register as register_history
+from .history.named_graphs import beside as history_beside
 from .named_queries import ParameterError, UnknownQuery, load_queries, parse_query_file
 from .named_queries import get as get_query
 from .rdf import iris, sources
@@ -163,7 +165,8 @@ def load(paths, store_dir, ontology_dir, vocab, no_validate, base) -> None:
 
 def _open_graph(store: str | None, endpoint: str | None, data: tuple[str, ...], vocab=(), validate=True) -> PartnerGraph:
     try:
-        graph = PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate)
+        graph = PartnerGraph.build(store=endpoint or store, data=list(data) or None, vocab=list(vocab), validate=validate,
+                                   side_graph=history_beside)
         if graph.sources and graph.sources.notice:
             click.echo(graph.sources.notice, err=True)
         return graph
@@ -487,6 +490,8 @@ def region_centres(data_dir, regions, out) -> None:
         _fail(str(err), 2)
     click.echo(f"Wrote {target}: {len(centres)} region centres; {len(misses)} places still without a point", err=True)
 
+
+register_history(main)   # release, history, diff (history/cli.py)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

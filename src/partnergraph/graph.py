@@ -190,6 +190,9 @@ class PartnerGraph:
     _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     sources: sources.Sources | None = None                         # where data, ontology and queries came from
     results: ResultCache = field(default_factory=lambda: ResultCache(0), repr=False)  # answers by generation
+    # A graph beside the data that queries naming it are answered from (the release log's, built by the
+    # entry points' side_graph factory; history/named_graphs.py): .named_in(text) and .run(job).
+    history: Any = None
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -197,14 +200,18 @@ class PartnerGraph:
               queries_dir: str = "queries", vocab: list[str] | None = None, validate: bool = True,
               workers: int = 0, timeout: float = 30.0, max_bytes: int = 50_000_000,
               base: str = iris.DEFAULT_BASE, allowlist: tuple[str, ...] = (),
-              progress=None, result_cache_bytes: int = 64_000_000) -> PartnerGraph:
+              progress=None, result_cache_bytes: int = 64_000_000,
+              side_graph: Callable[[list[str] | None, str, int], Any] | None = None) -> PartnerGraph:
         """store: a store directory or an endpoint URL; without one, build from data (./data).
         workers > 0 evaluates queries in killable worker processes (the server). Answers are
         kept in a result cache of result_cache_bytes (0: none); not for an external store,
-        whose data may change without this process knowing."""
+        whose data may change without this process knowing. side_graph(data or None for a store, base,
+        max_bytes) gives the graph beside the data that queries naming it go to (the release log's,
+        from history/named_graphs.py: the entry points pass it, so this layer knows nothing of it)."""
         args = dict(store=store, data=list(data) if data else None, ontology_dir=ontology_dir,
                     queries_dir=queries_dir, vocab=list(vocab or []), validate=validate, workers=workers,
-                    timeout=timeout, max_bytes=max_bytes, base=base, allowlist=tuple(allowlist))
+                    timeout=timeout, max_bytes=max_bytes, base=base, allowlist=tuple(allowlist),
+                    side_graph=side_graph)
         built = cls._build(progress=progress, **args)
         built.build_args = args
         built.results = ResultCache(0 if built.endpoint else result_cache_bytes)
@@ -212,7 +219,7 @@ class PartnerGraph:
 
     @classmethod
     def _build(cls, *, store, data, ontology_dir, queries_dir, vocab, validate, workers, timeout,
-               max_bytes, base, allowlist, progress, eager_pool: bool = False) -> PartnerGraph:
+               max_bytes, base, allowlist, progress, side_graph=None, eager_pool: bool = False) -> PartnerGraph:
         if is_url(store):
             runner = RemoteRunner(store, timeout, max_bytes)
             # a partnergraph server lists its named queries: they run there, bound as it binds them
@@ -245,7 +252,9 @@ class PartnerGraph:
                 raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base, eager=eager_pool) if workers > 0 \
             else InlineRunner(embedded, max_bytes)
-        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located)
+        history = side_graph(None if store else data, base, max_bytes) if side_graph else None
+        return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located,
+                   history=history)
 
     def close(self) -> None:
         self.runner.close()
@@ -271,7 +280,7 @@ class PartnerGraph:
             # The swap: each attribute assignment is atomic, and a request holds the runner it
             # started with, so no request sees a half-built store or waits for the rebuild.
             self.runner, self.store, self.queries = fresh.runner, fresh.store, fresh.queries
-            self.load_summary, self._cleanup = fresh.load_summary, fresh._cleanup
+            self.load_summary, self._cleanup, self.history = fresh.load_summary, fresh._cleanup, fresh.history
             self.generation += 1
             self.results.clear(self.generation)
 
@@ -312,7 +321,10 @@ class PartnerGraph:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
-        outcome = self.runner.run(job, timeout)
+        if self.history is not None and self.history.named_in(checked.text):
+            outcome = self.history.run(job)   # a query of the release log's graph (history/named_graphs.py)
+        else:
+            outcome = self.runner.run(job, timeout)
         if key is not None and not checked.services:  # another endpoint's answer may change without a reload
             self.results.put(key, outcome)
         if outcome.status == 400 and outcome.error and outcome.error.startswith("Query syntax error") and looks_like_update(text):

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from .. import rq, settings
 from ..graph import PartnerGraph
+from ..history.catalog import add_to_catalogue as add_releases
+from ..history.releases import log_of
 from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
 from ..rdf.namespaces import DCAT, DCATAP, GEONAMES, SH, SKOS, VCARD
@@ -163,6 +165,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     _add_downloads(g, graph, ds, site, dumps, config)
     _add_coverage(g, graph, ds, catalog, site)
     _add_publisher(g, config, site, catalog, ds, services)
+    add_releases(g, log_of(graph), str(ds), site)   # each release a version (history/catalog.py)
     return _reachable(g, catalog)
 
 

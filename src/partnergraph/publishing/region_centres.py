@@ -19,10 +19,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
+from ..rdf.namespaces import WIKIDATA
 from .geonames import PG, PLACE_CLASSES, GeonamesError, read_data
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
-WIKIDATA = "http://www.wikidata.org/entity/"
 OUTPUT = "region-centres.ttl"
 DEFAULT_CSV = Path("../shared/vocab/places/regions_dr5hn-states.csv")
 SOURCE = "https://github.com/dr5hn/countries-states-cities-database"

@@ -28,6 +28,10 @@ GEO = "http://www.opengis.net/ont/geosparql#"
 SSSOM = "https://w3id.org/sssom/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
 PAV = "http://purl.org/pav/"
+ADMS = "http://www.w3.org/ns/adms#"
+AS = "https://www.w3.org/ns/activitystreams#"
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
 
 # The outside datasets the graph links to.
 WIKIDATA = "http://www.wikidata.org/entity/"

@@ -10,10 +10,25 @@ from flask import Flask, g, request
 
 from .. import settings
 from ..graph import PartnerGraph
+from ..history.named_graphs import beside as history_beside
 from ..rdf.iris import compact_iri
 from . import caching, errors, helpers
 from .context import EXTENSION
-from .views import admin, alignment, browse, builder, catalog, fragments, mappings, reconcile, resources, site, sparql, workbench
+from .views import (
+    admin,
+    alignment,
+    browse,
+    builder,
+    catalog,
+    fragments,
+    history,
+    mappings,
+    reconcile,
+    resources,
+    site,
+    sparql,
+    workbench,
+)
 
 log = logging.getLogger("partnergraph.access")
 
@@ -37,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
             queries_dir=resolved["QUERIES_DIR"], vocab=resolved["VOCAB"], validate=resolved["VALIDATE"],
             workers=resolved["WORKERS"], timeout=resolved["QUERY_TIMEOUT"], max_bytes=resolved["MAX_RESULT_BYTES"],
             base=resolved["BASE_IRI"], allowlist=tuple(resolved["SERVICE_ALLOWLIST"]),
-            result_cache_bytes=resolved["RESULT_CACHE_BYTES"])
+            result_cache_bytes=resolved["RESULT_CACHE_BYTES"], side_graph=history_beside)
     app.extensions[EXTENSION] = graph
 
     errors.register(app)
@@ -46,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None, graph: PartnerGraph | None 
     _register_hooks(app)
 
     for blueprint in (sparql.bp, resources.bp, site.bp, alignment.bp, catalog.bp, reconcile.bp,
-                      fragments.bp, workbench.bp, browse.bp, mappings.bp, builder.bp):
+                      fragments.bp, workbench.bp, browse.bp, mappings.bp, builder.bp, history.bp):
         app.register_blueprint(blueprint)
     admin.register(app)
     return app

@@ -10,6 +10,9 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from ... import rq
 from ...drawing import charts, dashboard
 from ...drawing.charts import text_colour
+from ...history import past as history_past
+from ...history import resource_history
+from ...history.releases import log_of
 from ...publishing import mappings
 from ...publishing.ontology_docs import named_graph as graph_bytes
 from ...rdf import iris, namespaces
@@ -82,6 +85,10 @@ def data(rest: str):
     if suffixed is not None and suffixed.kind == "html":
         return redirect(f"/page/{stem}", code=303)
     iri = iris.id_iri(stem, base_iri())
+    if request.args.get("release"):   # a past state (history/past.py)
+        chosen = suffixed or format_param() or negotiate_graph(allow_html=False)
+        state = _past(iri)
+        return rdf_response(history_past.serialise(state.lines, chosen), chosen, vary=suffixed is None)
     require_resource(iri)
     chosen = suffixed or format_param() or negotiate_graph(allow_html=False)
     if chosen.kind == "html":
@@ -94,8 +101,32 @@ def data(rest: str):
 @bp.route("/page/<path:rest>")
 def page(rest: str):
     iri = iris.id_iri(rest, base_iri())
+    if request.args.get("release"):   # a past state (history/past.py)
+        return render_template("past.html", past=_past(iri, current_lang()),
+                               current=f"/page/{rest}" if exists(graph_of(), iri) else None)
+    gone = history_past.removal(release_log(), iri) if _SAFE_IRI.match(iri) and not exists(graph_of(), iri) else None
+    if gone:   # removed by a release: its last version, saying so
+        last, removed = gone
+        return render_template("past.html", past=history_past.past_state(release_log(), iri, last, current_lang(), base_iri()),
+                               current=None, removed=removed)
     require_resource(iri)
     return resource_page(iri, rest)
+
+
+def release_log():
+    return app_cache("release-log", lambda: log_of(graph_of()))
+
+
+def _past(iri: str, lang: str = "en"):
+    """The resource at ?release=N; 404 listing the releases when there is no release N."""
+    text = request.args.get("release", "")
+    state = history_past.past_state(release_log(), iri, int(text), lang, base_iri()) if text.isdigit() else None
+    if state is None:
+        numbers = ", ".join(str(r.number) for r in release_log().releases()) or "none"
+        raise PartnergraphError(404, f"There is no release {text}. The releases are: {numbers} (see /releases).")
+    if not state.lines and not exists(graph_of(), iri) and not history_past.ever_held(release_log(), iri):
+        raise PartnergraphError(404, f"Release {text} says nothing about {iri}, and neither does the current graph.")
+    return state
 
 
 def resource_page(iri: str, data_path: str | None, extra: dict | None = None, listed: frozenset = frozenset()):
@@ -110,6 +141,8 @@ def resource_page(iri: str, data_path: str | None, extra: dict | None = None, li
     html = render_template("resource.html", d=description, iri=iri, links=links, jsonld=jsonld,
                            goal_colours=goals(), place_map=resource_map(iri, lang) if data_path else None,
                            cite=citation(iri, description.labels or {"": description.label}),
+                           history=resource_history.history(release_log(), iri, lang, base_iri()) if data_path else None,
+                           latest_release=release_log().latest,
                            **(extra or {}))
     response = Response(html, content_type="text/html; charset=utf-8")
     if links:
