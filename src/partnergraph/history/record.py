@@ -97,9 +97,8 @@ def releases_from_git(repository: str | Path, folder: str | Path, base: str = ir
             try:
                 state = working_state([str(root / "data")], root / "ontology", base)
             except DataRejected as err:
-                first = err.report.to_text().strip().splitlines()[:3]
                 held_back.append(f"{commit.sha[:7]} ({commit.timestamp[:10]}, {commit.subject!r}) was not released: "
-                                 f"its data does not validate with its own shapes: {' / '.join(first)}")
+                                 f"its data does not validate with its own shapes: {_first_problem(err.report, root)}")
                 if progress:
                     progress(commit, None)
                 continue
@@ -118,3 +117,14 @@ def releases_from_git(repository: str | Path, folder: str | Path, base: str = ir
         if progress:
             progress(commit, release)
     return made
+
+
+def _first_problem(report, root: Path) -> str:
+    """The report's first problem in a stable order, with paths relative to the checked-out commit,
+    so that building the log twice writes the same notes."""
+    problems = sorted(str(p) for p in [*report.syntax_errors, *report.violations])
+    if not problems:
+        return "no report"
+    first = problems[0].replace(str(root) + "/", "").strip().splitlines()
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return " / ".join(line.strip() for line in first[:3]) + more
