@@ -46,9 +46,11 @@ def graph(tmp_path_factory):
     PARTNERGRAPH_TEST_BACKEND=oxigraph or virtuoso, the same data published into that engine
     and queried through it: the endpoint, views and named-query tests then run against it."""
     from partnergraph.graph import PartnerGraph
+    from partnergraph.history.named_graphs import beside as history_beside
     os.chdir(ROOT)
-    if BACKEND == "embedded":
-        built = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False)
+    if BACKEND == "embedded":   # the release log beside the data, as the entry points give it
+        built = PartnerGraph.build(data=["data"], ontology_dir="ontology", queries_dir="queries", validate=False,
+                                   side_graph=history_beside)
         yield built
         built.close()
         return
@@ -58,7 +60,7 @@ def graph(tmp_path_factory):
     local = PartnerGraph.build(data=["data"], validate=False)
     publish(local.store, engine.graph_store_url, session=session_from_env({**os.environ, **engine.env}))
     local.close()
-    built = PartnerGraph.build(store=engine.query_url, queries_dir="queries")
+    built = PartnerGraph.build(store=engine.query_url, queries_dir="queries", side_graph=history_beside)
     yield built
     built.close()
     engine.stop()

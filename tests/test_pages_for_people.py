@@ -105,8 +105,10 @@ def test_reconciliation_service_page(client):
 
 def test_every_machine_route_has_a_page_for_people(app, client):
     """Every GET route without parameters answers a browser with HTML, but for a health check, the
-    editor's completion index and the SDG colours' stylesheet."""
-    machine_only = {"/healthz", "/sparql/complete", "/sdg-colours.css", "/builder/config.ttl", "/builder/results"}
+    editor's completion index, the SDG colours' stylesheet, the builder's configuration and answers, and
+    the Atom feed of releases (a feed reader's document by its name; /releases is its page for people)."""
+    machine_only = {"/healthz", "/sparql/complete", "/sdg-colours.css", "/builder/config.ttl", "/builder/results",
+                    "/releases.atom"}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.arguments or rule.rule in machine_only:
             continue

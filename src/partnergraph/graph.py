@@ -226,8 +226,10 @@ class PartnerGraph:
             served = named.from_listing(runner.named_queries())
             located = sources.locate(None, ontology_dir, queries_dir, need_data=False, need_ontology=False,
                                      need_queries=not served)
+            # the release log lives beside the data of this checkout or package, wherever the current data is
+            history = side_graph(None, base, max_bytes) if side_graph else None
             return cls(runner, served or named.load_queries(located.queries), None, store, base, tuple(allowlist),
-                       sources=located)
+                       sources=located, history=history)
         located = sources.locate(data, ontology_dir, queries_dir, need_data=not store, need_ontology=not store)
         data, ontology_dir, queries_dir = located.data, located.ontology, located.queries
         query_set = named.load_queries(queries_dir)
@@ -315,14 +317,16 @@ class PartnerGraph:
                 return replace(kept, seconds=time.perf_counter() - started)
         try:
             checked = self.guard(text)
-            if self.store is None:
+            # a query of the release log's graph goes to the history graph, whatever holds the current data
+            to_history = self.history is not None and self.history.named_in(checked.text)
+            if self.store is None and not to_history:
                 require_query(checked.text)
         except QueryRefused as refusal:
             return QueryOutcome(refusal.status, "error", error=refusal.message, line=refusal.line, column=refusal.column)
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
-        if self.history is not None and self.history.named_in(checked.text):
-            outcome = self.history.run(job)   # a query of the release log's graph (history/named_graphs.py)
+        if to_history:
+            outcome = self.history.run(job)   # history/named_graphs.py
         else:
             outcome = self.runner.run(job, timeout)
         if key is not None and not checked.services:  # another endpoint's answer may change without a reload
