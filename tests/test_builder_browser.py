@@ -32,9 +32,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(graph, tmp_path_factory):
-    from conftest import LiveServer
-
     from partnergraph.web.app import create_app
+    from tests.conftest import LiveServer
     application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False,
                               "LINKS_DIR": str(tmp_path_factory.mktemp("links"))}, graph=graph)
     live = LiveServer(application)
@@ -203,10 +202,10 @@ def test_nothing_from_another_origin_and_no_console_errors(browser, server, requ
 
 def test_without_javascript_the_page_says_what_it_needs(graph):
     with chrome(javascript=False) as driver:
-        from conftest import LiveServer
         from selenium.webdriver.common.by import By
 
         from partnergraph.web.app import create_app
+        from tests.conftest import LiveServer
         live = LiveServer(create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph))
         try:
             driver.get(live.url + "/builder")

@@ -17,9 +17,8 @@ ID = "https://w3id.org/partnergraph/id/"
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from conftest import LiveServer
-
     from partnergraph.web.app import create_app
+    from tests.conftest import LiveServer
     live = LiveServer(create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph))
     yield live
     live.stop()

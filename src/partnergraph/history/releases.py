@@ -16,7 +16,6 @@ write left and are written over. Reading checks the whole chain: a missing or al
 named, never skipped."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..rdf import iris
+from ..rdf.locks import Busy, writer_lock
 from ..rdf.sources import packaged_root
 
 FOLDER = "releases"
@@ -347,21 +347,11 @@ class Log:
             raise HistoryError("no release folder: data given as files has none beside it; name one with --releases")
         self.folder.mkdir(parents=True, exist_ok=True)
         # beside the folder, not in it: the folder is what the wheel and the repository carry
-        handle = open(self.folder.parent / f".{self.folder.name}.lock", "a+")
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise ReleaseBusy(f"a release is being written in {self.folder} ({holder}); wait for it to finish") from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
-            yield
-        finally:
-            handle.close()
+            with writer_lock(self.folder):
+                yield
+        except Busy as busy:
+            raise ReleaseBusy(f"a release is being written in {self.folder} ({busy}); wait for it to finish") from None
 
     def append(self, state: State, notes: str = "", timestamp: str | None = None, commit: str | None = None) -> Release:
         """Record state as the next release: NothingChanged when it is the latest one's, DamagedLog

@@ -2,7 +2,6 @@
 materialising the rules, and opening it read-only for query workers."""
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from pyoxigraph import NamedNode
 from .. import rq
 from ..rdf import iris
 from ..rdf.files import RDF_SUFFIXES, rdf_files, rdf_format
+from ..rdf.locks import Busy, writer_lock
 from ..rdf.namespaces import RDF_TYPE
 
 
@@ -312,20 +312,8 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
 def _writer_lock(target: Path):
     """One writer per store directory: a second 'partnergraph load' into the same store stops
     with a message instead of racing the first to the final rename."""
-    lock_path = target.with_name(f".{target.name}.lock")
-    handle = open(lock_path, "a+")
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise StoreUnavailable(f"{target}: another load is writing this store ({holder}); "
-                                   "wait for it to finish") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        yield
-    finally:
-        handle.close()
+        with writer_lock(target):
+            yield
+    except Busy as busy:
+        raise StoreUnavailable(f"{target}: another load is writing this store ({busy}); wait for it to finish") from None
