@@ -345,3 +345,22 @@ def test_releases_from_git_validate_each_commit_with_its_own_shapes(tmp_path):
     assert "'A project without a name') was not released: its data does not validate" in second.notes
     assert "broken.ttl" in second.notes
     assert log.changes(2).resources == [concept_iri("test-one")]
+
+
+def test_a_runaway_history_query_is_stopped_at_the_time_limit():
+    """The release log's graph answers under the server's rules: a query over it that would run for
+    ever is stopped at the time limit in a worker process, and the next one is answered."""
+    from partnergraph.graph import PartnerGraph
+    from partnergraph.history.named_graphs import beside
+    graph = PartnerGraph.build(data=[str(ROOT / "data")], ontology_dir=str(ROOT / "ontology"),
+                               queries_dir=str(ROOT / "queries"), validate=False, workers=1, timeout=2,
+                               side_graph=beside)
+    try:
+        history = "<https://w3id.org/partnergraph/graph/history>"
+        endless = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {history} {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }} }}")
+        stopped = graph.run(endless)
+        assert stopped.status == 503 and "time limit" in stopped.error
+        releases = graph.select(f"SELECT ?r WHERE {{ GRAPH {history} {{ ?r <http://www.w3.org/ns/dcat#version> ?v }} }}")
+        assert len(releases) >= 3   # the shipped log (releases/) holds several releases
+    finally:
+        graph.close()

@@ -201,12 +201,12 @@ class PartnerGraph:
               workers: int = 0, timeout: float = 30.0, max_bytes: int = 50_000_000,
               base: str = iris.DEFAULT_BASE, allowlist: tuple[str, ...] = (),
               progress=None, result_cache_bytes: int = 64_000_000,
-              side_graph: Callable[[list[str] | None, str, int], Any] | None = None) -> PartnerGraph:
+              side_graph: Callable[..., Any] | None = None) -> PartnerGraph:
         """store: a store directory or an endpoint URL; without one, build from data (./data).
         workers > 0 evaluates queries in killable worker processes (the server). Answers are
         kept in a result cache of result_cache_bytes (0: none); not for an external store,
         whose data may change without this process knowing. side_graph(data or None for a store, base,
-        max_bytes) gives the graph beside the data that queries naming it go to (the release log's,
+        max_bytes, workers, timeout) gives the graph beside the data that queries naming it go to (the release log's,
         from history/named_graphs.py: the entry points pass it, so this layer knows nothing of it)."""
         args = dict(store=store, data=list(data) if data else None, ontology_dir=ontology_dir,
                     queries_dir=queries_dir, vocab=list(vocab or []), validate=validate, workers=workers,
@@ -227,7 +227,7 @@ class PartnerGraph:
             located = sources.locate(None, ontology_dir, queries_dir, need_data=False, need_ontology=False,
                                      need_queries=not served)
             # the release log lives beside the data of this checkout or package, wherever the current data is
-            history = side_graph(None, base, max_bytes) if side_graph else None
+            history = side_graph(None, base, max_bytes, workers, timeout) if side_graph else None
             return cls(runner, served or named.load_queries(located.queries), None, store, base, tuple(allowlist),
                        sources=located, history=history)
         located = sources.locate(data, ontology_dir, queries_dir, need_data=not store, need_ontology=not store)
@@ -254,12 +254,14 @@ class PartnerGraph:
                 raise
         runner = WorkerPool(path, workers, timeout, max_bytes, base, eager=eager_pool) if workers > 0 \
             else InlineRunner(embedded, max_bytes)
-        history = side_graph(None if store else data, base, max_bytes) if side_graph else None
+        history = side_graph(None if store else data, base, max_bytes, workers, timeout) if side_graph else None
         return cls(runner, query_set, embedded, None, base, tuple(allowlist), summary, cleanup, sources=located,
                    history=history)
 
     def close(self) -> None:
         self.runner.close()
+        if self.history is not None:
+            self.history.close()
         if self._cleanup:
             self._cleanup()
 
@@ -278,7 +280,7 @@ class PartnerGraph:
             fresh = PartnerGraph._build(progress=progress, eager_pool=True, **self.build_args)
             if hasattr(fresh.runner, "wait_started"):  # the old pool serves until the new one is whole
                 fresh.runner.wait_started()
-            old_runner, old_cleanup = self.runner, self._cleanup
+            old_runner, old_cleanup, old_history = self.runner, self._cleanup, self.history
             # The swap: each attribute assignment is atomic, and a request holds the runner it
             # started with, so no request sees a half-built store or waits for the rebuild.
             self.runner, self.store, self.queries = fresh.runner, fresh.store, fresh.queries
@@ -288,6 +290,8 @@ class PartnerGraph:
 
             def retire():
                 old_runner.retire()
+                if old_history is not None and old_history is not self.history:
+                    old_history.close()
                 if old_cleanup:
                     old_cleanup()
             threading.Thread(target=retire, name="partnergraph-retire", daemon=True).start()
@@ -326,7 +330,7 @@ class PartnerGraph:
         job = QueryJob(checked.text, results_format, graph_format, list(default_graphs or []),
                        list(named_graphs or []), dict(bindings or {}), base_iri)
         if to_history:
-            outcome = self.history.run(job)   # history/named_graphs.py
+            outcome = self.history.run(job, timeout)   # history/named_graphs.py: under the same time limit
         else:
             outcome = self.runner.run(job, timeout)
         if key is not None and not checked.services:  # another endpoint's answer may change without a reload

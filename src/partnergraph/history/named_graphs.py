@@ -11,12 +11,14 @@ cost what they did, and its default graph and GRAPH ?g answer as before. A query
 the graph (its IRI, or a prefix ending in graph/history) is evaluated against this store alone."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 from ..rdf import iris
 from ..rdf.namespaces import ADMS, AS, DCAT, DCT, PG, PROV, RDF_TYPE, XSD
-from ..sparql.executor import QueryJob, QueryOutcome, evaluate
+from ..sparql.executor import QueryJob, QueryOutcome, WorkerPool, evaluate
 from ..store.embedded import EmbeddedStore
 from .releases import Log, Release, folder_beside
 
@@ -93,13 +95,18 @@ def quads(log: Log, base: str = iris.DEFAULT_BASE) -> list:
 
 class HistoryGraph:
     """The release log of a folder as a store of its own, built on first use. Reading the log
-    here verifies it: a damaged log (DamagedLog) stops the build, or the reload, that asks for it."""
+    here verifies it: a damaged log (DamagedLog) stops the build, or the reload, that asks for it.
+    With workers > 0 (the server) its queries run like every other: in a worker process that is
+    killed at the time limit, over a copy of the store on disk; otherwise in process."""
 
-    def __init__(self, folder: str | Path, base: str = iris.DEFAULT_BASE, max_bytes: int = 50_000_000):
+    def __init__(self, folder: str | Path, base: str = iris.DEFAULT_BASE, max_bytes: int = 50_000_000,
+                 workers: int = 0, timeout: float = 30.0):
         self.log = Log(folder)
         self.log.releases()
-        self.base, self.max_bytes = base, max_bytes
+        self.base, self.max_bytes, self.workers, self.timeout = base, max_bytes, workers, timeout
         self._store: EmbeddedStore | None = None
+        self._pool: WorkerPool | None = None
+        self._scratch: str | None = None
         self._lock = threading.Lock()
 
     def named_in(self, text: str) -> bool:
@@ -109,17 +116,38 @@ class HistoryGraph:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    built = EmbeddedStore(None, base=self.base)
+                    path = None
+                    if self.workers > 0:   # the workers open it read-only, so it goes on disk
+                        self._scratch = tempfile.mkdtemp(prefix="partnergraph-history-")
+                        path = Path(self._scratch) / "store"
+                    built = EmbeddedStore(path, base=self.base)
                     built.store.extend(quads(self.log, self.base))
+                    built.flush()
+                    if path is not None:   # closed, then opened read-only beside the workers
+                        del built
+                        built = EmbeddedStore(path, read_only=True, base=self.base)
                     self._store = built
         return self._store
 
-    def run(self, job: QueryJob) -> QueryOutcome:
-        return evaluate(self.store(), job, self.max_bytes)
+    def run(self, job: QueryJob, timeout: float | None = None) -> QueryOutcome:
+        store = self.store()
+        if self.workers <= 0:
+            return evaluate(store, job, self.max_bytes)
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(str(store.path), 1, self.timeout, self.max_bytes, self.base)
+        return self._pool.run(job, timeout)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        if self._scratch:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
-def beside(data: list[str] | None, base: str = iris.DEFAULT_BASE, max_bytes: int = 50_000_000) -> HistoryGraph | None:
+def beside(data: list[str] | None, base: str = iris.DEFAULT_BASE, max_bytes: int = 50_000_000, workers: int = 0,
+           timeout: float = 30.0) -> HistoryGraph | None:
     """The history graph of the release log beside the data (releases/ beside data/), or None where
     no log describes it: the side_graph factory the entry points give PartnerGraph.build."""
     folder = folder_beside(data)
-    return HistoryGraph(folder, base, max_bytes) if folder is not None else None
+    return HistoryGraph(folder, base, max_bytes, workers, timeout) if folder is not None else None
