@@ -67,7 +67,7 @@ XDIST := -n $(TEST_WORKERS) --dist loadfile
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-test: $(STAMP) $(MAP_DATA) $(BUNDLE) lint
+test: $(STAMP) map-data $(BUNDLE) lint
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(STORE_RUNS)
 
