@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,18 @@ class LiveServer:
 
     def stop(self) -> None:
         self.server.close()
+
+
+@contextmanager
+def live_app(graph, **config):
+    """The app over the shared graph on a real server on loopback, as the browser tests use it
+    (no validation, queries in process, no access log), with config on top."""
+    from partnergraph.web.app import create_app
+    live = LiveServer(create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False, **config}, graph=graph))
+    try:
+        yield live
+    finally:
+        live.stop()
 
 
 @pytest.fixture(scope="session")

@@ -33,12 +33,9 @@ def nojs():
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from partnergraph.web.app import create_app
-    from tests.conftest import LiveServer
-    application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph)
-    live = LiveServer(application)
-    yield live
-    live.stop()
+    from tests.conftest import live_app
+    with live_app(graph) as live:
+        yield live
 
 
 def overflow(driver) -> int:

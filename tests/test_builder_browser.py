@@ -32,13 +32,9 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(graph, tmp_path_factory):
-    from partnergraph.web.app import create_app
-    from tests.conftest import LiveServer
-    application = create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False,
-                              "LINKS_DIR": str(tmp_path_factory.mktemp("links"))}, graph=graph)
-    live = LiveServer(application)
-    yield live
-    live.stop()
+    from tests.conftest import live_app
+    with live_app(graph, LINKS_DIR=str(tmp_path_factory.mktemp("links"))) as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

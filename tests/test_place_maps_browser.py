@@ -17,11 +17,9 @@ ID = "https://w3id.org/partnergraph/id/"
 
 @pytest.fixture(scope="module")
 def server(graph):
-    from partnergraph.web.app import create_app
-    from tests.conftest import LiveServer
-    live = LiveServer(create_app({"VALIDATE": False, "WORKERS": 0, "ACCESS_LOG": False}, graph=graph))
-    yield live
-    live.stop()
+    from tests.conftest import live_app
+    with live_app(graph) as live:
+        yield live
 
 
 @pytest.mark.parametrize("path, element, name", [("/page/municipality/vaxjo?lang=en", "map-resource", "map-vaxjo"),
