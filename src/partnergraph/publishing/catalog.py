@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 
 from .. import rq, settings
 from ..graph import PartnerGraph
-from ..history.catalog import add_to_catalogue as add_releases
+from ..history.catalog import dump_size
+from ..history.named_graphs import release_iri
 from ..history.releases import log_of
 from ..rdf import namespaces
 from ..rdf.files import ValidationSetupError, rdf_files
-from ..rdf.namespaces import DCAT, DCATAP, GEONAMES, SH, SKOS, VCARD
+from ..rdf.namespaces import ADMS, DCAT, DCATAP, DCT, GEONAMES, SH, SKOS, VCARD
 from ..sparql import formats
 from . import mappings
 from .alignment import EXPORTS, export_bytes
@@ -51,6 +52,9 @@ EU_FILE_TYPES = {
     "text/csv": "CSV",
     "text/tab-separated-values": "TSV",
 }
+# What the dataset says of its coverage and terms holds for each of its releases too.
+RELEASE_SHARED = tuple(DCT + p for p in ("spatial", "temporal", "publisher", "accessRights", "language", "license")) + (
+    DCAT + "contactPoint", DCAT + "keyword", DCAT + "theme")
 DUMP_DESCRIPTIONS = {
     "en": "The whole graph (data, ontology and inferred triples) as {title}.",
     "sv": "Hela grafen (data, ontologi och härledda tripler) som {title}.",
@@ -165,7 +169,7 @@ def build(graph, config: Mapping, site: str, dumps, *, routes: Collection[str] |
     _add_downloads(g, graph, ds, site, dumps, config)
     _add_coverage(g, graph, ds, catalog, site)
     _add_publisher(g, config, site, catalog, ds, services)
-    add_releases(g, log_of(graph), str(ds), site)   # each release a version (history/catalog.py)
+    _add_releases(g, graph, ds, site)
     return _reachable(g, catalog)
 
 
@@ -255,6 +259,48 @@ def _add_distribution(g, ds, url: str, media_type: str, gzipped: bool, title: st
     g.add((dist, dcat.byteSize, rdflib.Literal(str(size), datatype=XSD.decimal)))
     g.add((dist, DCTERMS.license, rdflib.URIRef(LICENCE)))
     g.add((dist, dcatap.availability, rdflib.URIRef(STABLE)))
+
+
+def _add_releases(g, graph, ds, site: str) -> None:
+    """Each release of the log (history/) a version of the dataset (dcat:hasVersion, dcat:version,
+    adms:versionNotes, dcterms:issued), with its whole data as an N-Quads dump."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    log = log_of(graph)
+    releases = log.releases()
+    if not releases:
+        return
+    dcat, adms = rdflib.Namespace(DCAT), rdflib.Namespace(ADMS)
+    g.bind("adms", ADMS)
+    g.add((ds, dcat.version, rdflib.Literal(str(releases[-1].number))))
+    shared = [(rdflib.URIRef(p), o) for p in RELEASE_SHARED for o in g.objects(ds, rdflib.URIRef(p))]
+    for release in releases:
+        n, counts = release.number, release.counts
+        version = rdflib.URIRef(site + f"releases#release-{n}")
+        g.add((ds, dcat.hasVersion, version))
+        g.add((version, RDF.type, dcat.Dataset))
+        g.add((version, DCTERMS.identifier, rdflib.Literal(release_iri(n))))
+        g.add((version, DCTERMS.title, rdflib.Literal(f"partnergraph, release {n}", lang="en")))
+        g.add((version, DCTERMS.title, rdflib.Literal(f"partnergraph, utgåva {n}", lang="sv")))
+        added, changed, removed = (counts.get(k, 0) for k in ("added", "changed", "removed"))
+        g.add((version, DCTERMS.description, rdflib.Literal(
+            f"The data as release {n} recorded it: {added} resources added, {changed} changed and {removed} removed.",
+            lang="en")))
+        g.add((version, DCTERMS.description, rdflib.Literal(
+            f"Data så som utgåva {n} tog upp dem: {added} resurser tillagda, {changed} ändrade och {removed} borttagna.",
+            lang="sv")))
+        g.add((version, dcat.version, rdflib.Literal(str(n))))
+        g.add((version, DCTERMS.issued, rdflib.Literal(release.timestamp, datatype=XSD.dateTime)))
+        g.add((version, DCTERMS.isVersionOf, ds))
+        if release.notes:
+            g.add((version, adms.versionNotes, rdflib.Literal(release.notes, lang="en")))
+        if n > 1:
+            g.add((version, dcat.previousVersion, rdflib.URIRef(site + f"releases#release-{n - 1}")))
+        for prop, value in shared:
+            g.add((version, prop, value))
+        _add_distribution(g, version, site + f"dumps/release/{n}.nq", "application/n-quads", False,
+                          f"Release {n} (N-Quads)", dump_size(log, n), {"en": f"The data as release {n} recorded it."})
 
 
 def _add_coverage(g, graph, ds, catalog, site: str) -> None:

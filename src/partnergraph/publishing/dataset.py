@@ -16,6 +16,8 @@ from pathlib import Path
 import pyoxigraph
 
 from .. import rq
+from ..history.catalog import add_to_void as add_feed_to_void
+from ..history.releases import log_of
 from ..rdf import namespaces, templates
 from ..sparql import formats
 from . import mappings
@@ -198,4 +200,5 @@ def void_graph(graph, base: str, site: str, dumps: Dumps, class_counts: dict[str
         body, _ = export_bytes(graph, filename)
         distribution(site + "alignment/" + filename, title, "text/csv" if fmt == "csv" else "text/turtle", len(body))
     mappings.add_void_linksets(g, graph, base, ds)
+    add_feed_to_void(g, log_of(graph), str(ds), site)
     return g

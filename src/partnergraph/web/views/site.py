@@ -7,8 +7,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ...drawing import dashboard
-from ...history import catalog as history_catalog
-from ...history.releases import log_of
 from ...named_queries import ParameterError, UnknownQuery
 from ...names.search import SearchIndex
 from ...publishing import dataset, ontology_docs
@@ -148,7 +146,6 @@ def void():
     graph = graph_of()
     counts = dashboard.class_counts(graph)
     g = dataset.void_graph(graph, base_iri(), request.url_root, dumps(), counts)
-    history_catalog.add_to_void(g, log_of(graph), base_iri() + ".well-known/void#partnergraph", request.url_root)
     if not wants_page():
         chosen = negotiate_graph(allow_html=False)
         return rdf_response(g.serialize(format=chosen.rdflib, encoding="utf-8"), chosen)
