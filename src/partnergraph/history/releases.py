@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -28,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..rdf import iris
+from ..rdf.files import atomic_write
 from ..rdf.locks import Busy, writer_lock
 from ..rdf.sources import packaged_root
 
@@ -223,25 +222,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)   # mkstemp makes it private; a release is published
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 class Log:
     """The release log in one folder. Reading verifies it whole (DamagedLog otherwise)."""
 
@@ -369,9 +349,9 @@ class Log:
             added, removed = _nquads(changes.added), _nquads(changes.removed)
             release = Release(number, timestamp, notes, self.hash_of(latest.number) if latest else None,
                               _sha256(added), _sha256(removed), commit, counts_of(previous_state, changes))
-            _write_atomically(self.name(number, "added"), added)
-            _write_atomically(self.name(number, "removed"), removed)
-            _write_atomically(self.name(number, "header"), release.header_bytes())
+            atomic_write(self.name(number, "added"), added)
+            atomic_write(self.name(number, "removed"), removed)
+            atomic_write(self.name(number, "header"), release.header_bytes())
             self._releases = self._states = None
             self._changes.pop(number, None)
             return release

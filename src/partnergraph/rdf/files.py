@@ -1,10 +1,13 @@
-"""Which files are RDF and in which format: shared by validation and by the store loader.
+"""Which files are RDF and in which format: shared by validation and by the store loader; and the one
+way the project writes a file that others read (atomically).
 
 Kept free of rdflib so that processes that only open the store (query workers) do not pay for
 importing it.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,3 +49,27 @@ def rdf_files(paths: Iterable[Path | str]) -> list[Path]:
 
 def rdf_format(path: Path) -> tuple[str, pyoxigraph.RdfFormat]:
     return RDF_SUFFIXES[path.suffix.lower()]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path whole or not at all: a temporary file in the same directory, synced, made
+    readable by all (mkstemp makes it private; what is written here is published), renamed over the
+    target, and the directory synced so that the rename survives a crash."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

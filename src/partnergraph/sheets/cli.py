@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from ..rdf.files import atomic_write
 from .importer import ImportSetupError, import_sheet
 from .mapping import kind_name, kinds
-from .tables import SheetError, atomic_write
+from .tables import SheetError
 from .templates import context, describe_csv_bytes, describe_text, export_rows, template_bytes
 
 

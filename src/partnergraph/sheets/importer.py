@@ -22,11 +22,12 @@ import rdflib
 from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Literal, URIRef
 
 from ..rdf import iris, namespaces
+from ..rdf.files import atomic_write
 from ..store.validation import ValidationSetupError, check_syntax, parse_graph, rdf_files, validate_paths
 from .mapping import Mapping, MappingError, load_mapping, plain_rule
 from .planner import Planner, Problem, RowPlan, Statement, shorten
 from .schema import PG, Schema, compact
-from .tables import Sheet, SheetError, atomic_write, read_sheet
+from .tables import Sheet, SheetError, read_sheet
 
 IMPORTS = "imports"
 ID_PREFIXES = {

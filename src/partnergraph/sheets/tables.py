@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,21 +108,6 @@ def _read_xlsx(path: Path, mapping: Mapping | None) -> tuple[list[str], list[tup
 
 
 # -- writing ----------------------------------------------------------------------------
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same directory, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows å, ä and ö."""

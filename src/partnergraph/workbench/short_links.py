@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import threading
 from pathlib import Path
+
+from ..rdf.files import atomic_write
 
 ID_LENGTH = 12                       # hex digits of SHA-256: 48 bits, collisions checked on write
 _ID = re.compile(rf"^[0-9a-f]{{{ID_LENGTH}}}$")
@@ -70,11 +71,7 @@ class ShortLinks:
                 raise ShortLinkError(507, f"The store of short links is full ({self._count:,} links); the query "
                                           "can still be shared by its long link (the page's address).")
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, path)
+                atomic_write(path, data)
             except OSError as err:
                 raise ShortLinkError(507, f"The short link could not be stored ({err.strerror}); the query can "
                                           "still be shared by its long link.") from None
