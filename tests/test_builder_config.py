@@ -6,7 +6,7 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from partnergraph.workbench import builder
+from partnergraph.workbench import builder, short_links
 
 DASH = rdflib.Namespace("http://datashapes.org/dash#")
 PG = rdflib.Namespace("https://w3id.org/partnergraph/ontology#")
@@ -86,7 +86,7 @@ def test_results_fragment(client):
 
 def test_short_link_made_in_the_builder_reopens_there(client):
     state = '{"branches": []}'
-    made = client.post("/q", data={"query": builder.MARK + state + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"},
+    made = client.post("/q", data={"query": short_links.MARK + state + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 1"},
                        headers={"Accept": "application/json"}).get_json()
     opened = client.get(made["url"])
     assert opened.status_code == 303 and opened.headers["Location"].startswith("/builder?state=")

@@ -241,3 +241,14 @@ def test_every_folder_is_in_a_layer():
     rooms |= {p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
     placed = set().union(*LAYERS)
     assert rooms <= placed, f"folders in no layer: {sorted(rooms - placed)}"
+
+
+def test_the_web_app_starts_without_rdflib():
+    """Serving starts light: rdflib (and pySHACL) load only when a request needs them (a description,
+    the builder's configuration, a person reading the catalogue), as the start-up comments say."""
+    import subprocess
+    import sys
+    script = ("import sys, partnergraph.web.app, partnergraph.server; "
+              "print(sorted(m for m in ('rdflib', 'pyshacl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from ..rdf import namespaces
 from ..rdf.iris import compact_iri
 
-VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+VCARD = rdflib.Namespace(namespaces.VCARD)
 LABELS = (SKOS.prefLabel, DCTERMS.title, FOAF.name, RDFS.label, VCARD.fn)
 
 
@@ -76,3 +77,10 @@ def resources(g: rdflib.Graph, root, lang: str) -> list[Resource]:
             found.props.append((str(prop), compact_iri(str(prop)), [value(o) for o in values]))
         out.append(found)
     return out
+
+
+def catalogue(turtle: bytes, lang: str) -> list[Resource]:
+    """The DCAT catalogue (as Turtle) as a person reads it, from the catalogue down."""
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    root = next(g.subjects(RDF.type, rdflib.URIRef(namespaces.DCAT + "Catalog")), None)
+    return resources(g, root, lang)

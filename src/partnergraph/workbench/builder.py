@@ -10,14 +10,14 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from ..rdf.namespaces import DCT, GEO, ORG, PG, PROV, SKOS
+
 BUILDER = rdflib.Namespace("https://w3id.org/partnergraph/shapes/builder#")
 BUILDER_PREFIX = str(BUILDER)
-PREFIXES = {"sh": str(SH), "dash": "http://datashapes.org/dash#", "pg": "https://w3id.org/partnergraph/ontology#",
+PREFIXES = {"sh": str(SH), "dash": "http://datashapes.org/dash#", "pg": PG,
             "core": "http://data.sparna.fr/ontologies/sparnatural-config-core#", "pgb": str(BUILDER),
-            "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": "http://purl.org/dc/terms/",
-            "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#",
-            "ds": "http://data.sparna.fr/ontologies/sparnatural-config-datasources#",
-            "geo": "http://www.opengis.net/ont/geosparql#"}
+            "skos": SKOS, "dcterms": DCT, "org": ORG, "prov": PROV,
+            "ds": "http://data.sparna.fr/ontologies/sparnatural-config-datasources#", "geo": GEO}
 
 
 def builder_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
@@ -71,10 +71,6 @@ def config_turtle(shapes_ntriples: bytes) -> bytes:
     return builder_shapes(shapes).serialize(format="turtle", encoding="utf-8")
 
 
-MARK = "#builder "      # the first line of a short link made in the builder: its state, then the SPARQL
-
-
-def builder_state(text: str) -> str | None:
-    """The builder's state (Sparnatural's JSON) that a short link's text starts with, if any."""
-    first, _, _ = text.partition("\n")
-    return first[len(MARK):] if first.startswith(MARK) else None
+def parse_config(turtle: bytes) -> rdflib.Graph:
+    """The configuration (config_turtle's bytes) as a graph, for the answers' column titles."""
+    return rdflib.Graph().parse(data=turtle, format="turtle")

@@ -86,3 +86,13 @@ class ShortLinks:
             return self._path(ident).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ShortLinkError(404, f"There is no query with the short link {ident}.") from None
+
+
+# The first line of a short link made in the query builder: its state (Sparnatural's JSON), then the SPARQL.
+MARK = "#builder "
+
+
+def builder_state(text: str) -> str | None:
+    """The builder's state (Sparnatural's JSON) that a short link's text starts with, if any."""
+    first, _, _ = text.partition("\n")
+    return first[len(MARK):] if first.startswith(MARK) else None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ...drawing import result_views
@@ -14,7 +13,6 @@ from ...publishing import ontology_docs
 from ...resources.labels import all_labels
 from ...resources.sdg import sdg_goals
 from ...sparql.results import result_table
-from ...workbench import builder
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
 from ..helpers import current_lang, href, translate
@@ -36,6 +34,7 @@ def page():
 
 
 def _config_turtle() -> bytes:
+    from ...workbench import builder  # start-up: rdflib only when the builder's configuration is asked for
     graph = graph_of()
     return app_cache("builder-config", lambda: builder.config_turtle(
         ontology_docs.named_graph(graph, f"{base_iri()}graph/shapes", "ntriples")))
@@ -72,7 +71,8 @@ def results():
         except ImportError:
             view_error = "The map view is not available on this server."
     turtle = _config_turtle()      # first: app_cache's lock is not re-entrant, so no cached value builds another
-    shapes = app_cache("builder-config-graph", lambda: rdflib.Graph().parse(data=turtle, format="turtle"))
+    from ...workbench import builder  # start-up: as above
+    shapes = app_cache("builder-config-graph", lambda: builder.parse_config(turtle))
     headers = builder.column_titles(shapes, result.get("vars", []), lang, translate("builder_name_column", lang))
     return render_template("_builder_results.html", result=result, labels=labels, views=result_views.VIEWS,
                            view=chosen, chart=chart, view_error=view_error, error=None, seconds=outcome.seconds,

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import threading
 
-import rdflib
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ...publishing import catalog, dataset, readable
+from ...publishing import catalog, dataset
 from ...sparql import formats
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
@@ -69,9 +68,8 @@ def catalogue():
         raise PartnergraphError(500, f"The catalogue could not be built: {err}") from None
     links = format_links("/catalog")
     if page:
-        g = rdflib.Graph().parse(data=body, format="turtle")
-        root = next(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Catalog")), None)
-        html = render_template("catalog.html", links=links, resources=readable.resources(g, root, current_lang()))
+        from ...publishing import readable  # start-up: rdflib only when a person reads the catalogue
+        html = render_template("catalog.html", links=links, resources=readable.catalogue(body, current_lang()))
         response = Response(html, content_type="text/html; charset=utf-8")
         return with_links(response, links)
     return with_links(rdf_response(body, chosen), links)  # ETag and 304: web/caching.py

@@ -8,9 +8,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request
 
-from ...workbench.builder import builder_state
 from ...workbench.completion import CONTEXTS, BackgroundIndex, CompletionIndex
-from ...workbench.short_links import ShortLinkError, ShortLinks, default_directory
+from ...workbench.short_links import ShortLinkError, ShortLinks, builder_state, default_directory
 from ..context import app_cache, base_iri, graph_of
 from ..errors import PartnergraphError
 from ..helpers import current_lang
