@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask, current_app, g, request
 
 from ..graph import PartnerGraph
+from ..history.releases import Log, log_of
+from .errors import PartnergraphError
 
 EXTENSION = "partnergraph"
 _cache_lock = threading.Lock()
@@ -57,3 +59,14 @@ def format_value() -> str | None:
 
 
 FORMAT_PARAMETERS = ("format", "output", "results")
+
+
+def release_log() -> Log:
+    """The release log beside the served data, read once per graph generation (a reload rereads it)."""
+    return app_cache("release-log", lambda: log_of(graph_of()))
+
+
+def unknown_release(number) -> PartnergraphError:
+    """The 404 for a release the log does not hold, listing those it does."""
+    numbers = ", ".join(str(r.number) for r in release_log().releases()) or "none"
+    return PartnergraphError(404, f"There is no release {number}. The releases are: {numbers} (see /releases).")

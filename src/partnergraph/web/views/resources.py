@@ -12,7 +12,6 @@ from ...drawing import charts, dashboard
 from ...drawing.charts import text_colour
 from ...history import past as history_past
 from ...history import resource_history
-from ...history.releases import log_of
 from ...publishing import mappings
 from ...publishing.ontology_docs import named_graph as graph_bytes
 from ...rdf import iris, namespaces
@@ -26,7 +25,7 @@ from ...resources.references import source_documents
 from ...resources.sdg import sdg_goals
 from ...sparql import formats
 from ...sparql.executor import QueryError
-from ..context import app_cache, base_iri, graph_of
+from ..context import app_cache, base_iri, graph_of, release_log, unknown_release
 from ..errors import PartnergraphError
 from ..helpers import current_lang, href, translate
 from ..place_maps import dashboard_map, resource_map
@@ -113,17 +112,12 @@ def page(rest: str):
     return resource_page(iri, rest)
 
 
-def release_log():
-    return app_cache("release-log", lambda: log_of(graph_of()))
-
-
 def _past(iri: str, lang: str = "en"):
     """The resource at ?release=N; 404 listing the releases when there is no release N."""
     text = request.args.get("release", "")
     state = history_past.past_state(release_log(), iri, int(text), lang, base_iri()) if text.isdigit() else None
     if state is None:
-        numbers = ", ".join(str(r.number) for r in release_log().releases()) or "none"
-        raise PartnergraphError(404, f"There is no release {text}. The releases are: {numbers} (see /releases).")
+        raise unknown_release(text)
     if not state.lines and not exists(graph_of(), iri) and not history_past.ever_held(release_log(), iri):
         raise PartnergraphError(404, f"Release {text} says nothing about {iri}, and neither does the current graph.")
     return state
