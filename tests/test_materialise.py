@@ -1,6 +1,7 @@
 """Semi-naive materialisation gives exactly the quads of the naive fixpoint (every rule run again
 each round until a round adds nothing), on the shipped data and on a generated graph; and it
-skips the rules whose inputs did not change."""
+skips the rules whose inputs did not change. A build that applies the per-triple rules while the
+files stream in infers the same triples as the rules before that change, run as rounds."""
 from __future__ import annotations
 
 import subprocess
@@ -11,11 +12,13 @@ import pyoxigraph
 import pytest
 
 from partnergraph.rdf import iris
-from partnergraph.store.embedded import EmbeddedStore, load_plan
-from partnergraph.store.rules import RDF_TYPE, Change, Input, Rule, rule_inputs
+from partnergraph.store.embedded import EmbeddedStore, fill, load_plan
+from partnergraph.store.per_triple import PerTripleRules, RuleReadsTerms
+from partnergraph.store.rules import RDF_TYPE, Change, Input, Rule, load_rules, rule_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "ontology" / "rules"
+RULES_BEFORE = Path(__file__).resolve().parent / "rules_before_streaming"
 INFERRED = pyoxigraph.NamedNode(iris.DEFAULT_BASE + iris.INFERRED_GRAPH)
 PG = "https://w3id.org/partnergraph/ontology#"
 
@@ -172,3 +175,112 @@ def test_a_narrowed_variable_reads_only_its_values():
 def test_a_rule_that_is_not_sparql_is_named():
     with pytest.raises(ValueError, match="not a SPARQL query"):
         rule_inputs("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ")
+
+
+# -- the per-triple rules, applied while the files load ----------------------------------------
+
+def rules_before(tmp_path: Path) -> Path:
+    """The rules as they were before the per-triple ones streamed: the unchanged files of
+    ontology/rules/ with the two that were split (tests/rules_before_streaming/)."""
+    before = tmp_path / "rules-before"
+    before.mkdir()
+    for name in ("00-hierarchy.rq", "02-involvement.rq", "02-partner-countries.rq"):
+        (before / name).write_text((RULES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for path in RULES_BEFORE.glob("*.rq"):
+        (before / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return before
+
+
+def inferred_of(store: pyoxigraph.Store) -> tuple[set[str], int]:
+    """The inferred quads: those without blank nodes as text, the others counted (a blank node
+    gets a new label at every parse)."""
+    quads = [str(q) for q in store.quads_for_pattern(None, None, None, INFERRED)]
+    return {q for q in quads if "_:" not in q}, sum(1 for q in quads if "_:" in q)
+
+
+@pytest.mark.parametrize("which", ["shipped", "generated"])
+def test_streamed_rules_infer_what_the_rules_before_inferred(which, generated, tmp_path):
+    paths = [ROOT / "data"] if which == "shipped" else [generated]
+    reference = pyoxigraph.Store()
+    reference.extend(base_quads(paths))
+    naive_fixpoint(reference, rules_before(tmp_path))
+    streamed = EmbeddedStore(None)
+    summary = fill(streamed, load_plan(paths, ROOT / "ontology"), RULES)
+    expected, expected_blank = inferred_of(reference)
+    assert len(expected) > (500 if which == "shipped" else 1000)
+    assert inferred_of(streamed.store) == (expected, expected_blank)
+    assert summary["inferred"] == len(expected) + expected_blank
+    # only the joining rules ran as rounds
+    per_triple = {rule.name for rule in load_rules(RULES) if rule.per_triple}
+    assert {"00-hierarchy.rq", "01-inverses.rq", "03-sdg-goals.rq"} <= per_triple
+    assert set(summary["rules"]) == {rule.name for rule in load_rules(RULES)} - per_triple
+
+
+def test_streamed_and_round_builds_of_a_store_on_disk_agree(generated, tmp_path):
+    """The same on disk, where the files are bulk-loaded, and for validated files (validation
+    parses them into the store; the per-triple rules then read them back)."""
+    from partnergraph.graph import validate_and_build
+    from partnergraph.store.embedded import build_store
+    plan = load_plan([generated], ROOT / "ontology")
+    rounds = EmbeddedStore(None)
+    fill(rounds, plan, RULES, stream_rules=False)
+    expected = inferred_of(rounds.store)
+    assert len(expected[0]) > 1000
+    streamed, _ = build_store(tmp_path / "streamed", plan, RULES)
+    assert inferred_of(streamed.store) == expected
+    validated, summary = validate_and_build([generated], target=tmp_path / "validated", ontology_dir=ROOT / "ontology")
+    assert "files_and_validation" in summary["stages"]
+    assert inferred_of(validated.store) == expected
+
+
+def test_a_rule_marked_per_triple_that_reads_the_terms_is_refused():
+    """A per-triple rule is answered by a template per kind of triple; one whose answer depends on
+    the object must say so (`# per triple, by object:`), or the build stops naming it."""
+    reads_object = (f"PREFIX pg: <{PG}>\nCONSTRUCT {{ ?s pg:flag ?s }} WHERE {{ ?s pg:level ?o "
+                    "FILTER (STRSTARTS(STR(?o), \"urn:high\")) }")
+    level = pyoxigraph.NamedNode(PG + "level")
+    s = pyoxigraph.NamedNode("urn:thing")
+    for marker, expected in (("# per triple: no\n", None), ("# per triple, by object: yes\n", [(s, PG + "flag", s)])):
+        entail = PerTripleRules([Rule("r.rq", marker + reads_object)], [])
+        if expected is None:
+            with pytest.raises(RuleReadsTerms, match="r.rq"):
+                entail.entailed(s, level, pyoxigraph.NamedNode("urn:high:1"))
+        else:
+            assert [(a, b.value, c) for a, b, c in entail.entailed(s, level, pyoxigraph.NamedNode("urn:high:1"))] == expected
+            assert entail.entailed(s, level, pyoxigraph.NamedNode("urn:low:1")) == []
+
+
+def test_a_triple_brings_its_whole_closure():
+    """An inverse whose property has a super-property: both come from the one triple, and what
+    the ontology itself entails is derived once, not per triple."""
+    onto = pyoxigraph.NamedNode(iris.DEFAULT_BASE + iris.ONTOLOGY_GRAPH)
+    sub = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+    a, b, c = (pyoxigraph.NamedNode(PG + name) for name in ("a", "b", "c"))
+    ontology = [pyoxigraph.Quad(b, sub, c, onto)]
+    rules = [Rule("h.rq", "# per triple: h\n" + (RULES / "00-hierarchy.rq").read_text()),
+             Rule("i.rq", f"# per triple: i\nPREFIX pg: <{PG}>\nCONSTRUCT {{ ?o pg:b ?s }} WHERE {{ ?s pg:a ?o }}")]
+    entail = PerTripleRules(rules, ontology)
+    x, y = pyoxigraph.NamedNode("urn:x"), pyoxigraph.NamedNode("urn:y")
+    assert set(entail.entailed(x, a, y)) == {(y, b, x), (y, c, x)}
+    assert entail.entailed(x, c, y) == []
+
+
+def test_a_vocabularys_hierarchy_counts_as_the_ontologys(tmp_path):
+    """The per-triple rules read the vocabularies loaded with --vocab as they read the ontology: a
+    class a vocabulary puts under another gives its instances in the data the super-class."""
+    vocab = tmp_path / "vocab.ttl"
+    vocab.write_text("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                     "<urn:v:Goal> rdfs:subClassOf <urn:v:Concept> .\n"
+                     "<urn:v:narrowerGoal> rdfs:subPropertyOf <urn:v:narrower> .\n"
+                     "<urn:v:g1> a <urn:v:Goal> .\n")
+    data = tmp_path / "data.ttl"
+    data.write_text(f"<{iris.DEFAULT_BASE}id/test/x> a <urn:v:Goal> ; <urn:v:narrowerGoal> <urn:v:g1> .\n")
+    plan = load_plan([data], ROOT / "ontology", vocab=[str(vocab)])
+    found = {}
+    for stream in (True, False):
+        store = EmbeddedStore(None)
+        fill(store, plan, RULES, stream_rules=stream)
+        found[stream] = inferred_of(store.store)
+    assert found[True] == found[False]
+    assert f"<{iris.DEFAULT_BASE}id/test/x> <urn:v:narrower> <urn:v:g1> <{INFERRED.value}>" in found[True][0]
+    assert f"<urn:v:g1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:v:Concept> <{INFERRED.value}>" in found[True][0]

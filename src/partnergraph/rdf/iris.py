@@ -107,6 +107,7 @@ def graph_iri_for_file(path: Path | str, base: str = DEFAULT_BASE) -> str:
 
 
 INFERRED_GRAPH = "graph/inferred"
+ONTOLOGY_GRAPH = "graph/ontology"
 
 
 def compact_iri(iri: str, base: str = DEFAULT_BASE) -> str:

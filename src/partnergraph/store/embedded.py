@@ -11,9 +11,13 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from pyoxigraph import NamedNode
+
+if TYPE_CHECKING:
+    from .per_triple import PerTripleRules
 
 from .. import rq
 from ..rdf import iris
@@ -121,34 +125,77 @@ class EmbeddedStore:
         return len(self.store)
 
     # -- writing -----------------------------------------------------------------------
-    def load(self, item: LoadItem) -> None:
+    def load(self, item: LoadItem, entail: PerTripleRules | None = None) -> None:
+        """Load one item into its named graph. With entail, each triple is followed into the store
+        by what the per-triple rules derive from it (into graph/inferred), as the file streams."""
         graph = NamedNode(item.graph)
         if self.store.contains_named_graph(graph):
             self.store.clear_graph(graph)
-        if self.path is not None and not item.source.startswith(("http://", "https://")):
+        remote = item.source.startswith(("http://", "https://"))
+        if entail and not item.format.supports_datasets:
+            # The parser's triples, each with what it entails, in one bulk load: the rules cost a
+            # lookup per triple instead of a pass over the store per rule afterwards. A failed
+            # build is thrown away whole, so bulk loading's lack of a transaction is fine.
+            source = {"input": _read_source(item)} if remote else {"path": item.source}
+            parsed = pyoxigraph.parse(**source, format=item.format, base_iri=_base_for(item))
+            self.store.bulk_extend(entail.stream(parsed, self.inferred, graph))
+            return
+        if self.path is not None and not remote:
             # A store on disk is being built: stream the file without holding it in memory.
-            # (A failed build is thrown away whole, so bulk_load's lack of a transaction is fine.)
             self.store.bulk_load(path=item.source, format=item.format, base_iri=_base_for(item), to_graph=graph)
         else:
             self.store.load(_read_source(item), format=item.format, base_iri=_base_for(item), to_graph=graph)
+        if entail:
+            self.entail_graph(graph, entail)
+
+    def entail_graph(self, graph: NamedNode, entail: PerTripleRules) -> None:
+        """What the per-triple rules derive from a graph already in the store (one that validation
+        parsed, or a dataset file), into graph/inferred."""
+        derived = [quad for quad in entail.stream(self.store.quads_for_pattern(None, None, None, graph), self.inferred)
+                   if quad.graph_name == self.inferred]
+        self.store.bulk_extend(derived)
+
+    @property
+    def inferred(self) -> NamedNode:
+        return NamedNode(self.base + iris.INFERRED_GRAPH)
+
+    def per_triple_rules(self, rules_dir: str | Path | None, schema: Iterable[str]) -> PerTripleRules | None:
+        """The per-triple rules of rules_dir over the schema graphs as loaded (the ontology and any
+        vocabularies), with what they derive from the schema itself already in graph/inferred;
+        None where there are none."""
+        from .per_triple import PerTripleRules  # start-up: rdflib's algebra (a by-object rule's inputs) only when building
+        from .rules import load_rules
+
+        quads = [quad for graph in schema for quad in self.store.quads_for_pattern(None, None, None, NamedNode(graph))]
+        entail = PerTripleRules(load_rules(rules_dir) if rules_dir else [], quads)
+        if not entail:
+            return None
+        self.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, self.inferred) for t in entail.of_ontology)
+        return entail
 
     def materialise(self, rules_dir: str | Path, max_rounds: int = 5, timings: dict | None = None,
-                    semi_naive: bool | None = None) -> int:
+                    semi_naive: bool | None = None, entail: PerTripleRules | None = None) -> int:
         """Apply the CONSTRUCT rules until nothing new appears; results go to graph/inferred,
-        except triples some other graph states. Semi-naive: after its first run a rule runs
-        again only when triples it reads (store/rules.py) appeared since it last ran. Reading
-        the rules' algebra costs about a second (rdflib's SPARQL parser), so by default
-        (semi_naive None) it is done only when the first pass took longer than that; without
-        it every rule runs again after any change. The answers are the same either way. New
-        triples are bulk-loaded: the store is being built, and a failed build is thrown away.
-        timings (optional) collects the seconds of each rule run, for profiling."""
+        except triples some other graph states; returns the size of graph/inferred. With entail
+        (the per-triple rules, applied as the files loaded) only the other rules run here, and
+        what they derive brings its closure under the per-triple rules along; without it every
+        rule runs here. Semi-naive: after its first run a rule runs again only when triples it
+        reads (store/rules.py) appeared since it last ran. Reading the rules' algebra costs about
+        a second (rdflib's SPARQL parser), so by default (semi_naive None) it is done only when
+        the first pass took longer than that; without it every rule runs again after any change.
+        The answers are the same either way. New triples are bulk-loaded: the store is being
+        built, and a failed build is thrown away. timings (optional) collects the seconds of each
+        rule run, for profiling."""
         from .rules import Change, analyse_all, load_rules  # start-up: rdflib's algebra only when building
 
         rules = load_rules(rules_dir) if rules_dir else []
-        inferred = NamedNode(self.base + iris.INFERRED_GRAPH)
-        if self.store.contains_named_graph(inferred):
+        if entail is not None:
+            rules = [rule for rule in rules if not rule.per_triple]
+        inferred = self.inferred
+        if entail is None and self.store.contains_named_graph(inferred):
             self.store.remove_graph(inferred)
-        seen: set = set()     # every derived triple so far: a rule's repeats are not new
+        derived_predicates: set = set(entail.predicates) if entail is not None else set()
+        seen: set = set()     # every triple the rounds derived so far: a rule's repeats are not new
         since: list[Change | None] = [None] * len(rules)   # what appeared since each rule last ran
         values: dict[str, set[str]] = {}   # the values of a narrowed variable, until the next write
 
@@ -173,16 +220,20 @@ class EmbeddedStore:
                 for triple in self.store.query(rule.text, use_default_graph_as_union=True):
                     if triple not in seen:
                         seen.add(triple)
-                        predicate = triple.predicate
-                        new.append(pyoxigraph.Quad(triple.subject, predicate, triple.object, inferred))
-                        predicates.add(predicate)
-                        if predicate == _RDF_TYPE:
-                            classes.add(triple.object)
+                        found = [(triple.subject, triple.predicate, triple.object)]
+                        if entail is not None:
+                            found += entail.entailed(*found[0])
+                        for subject, predicate, object_ in found:
+                            new.append(pyoxigraph.Quad(subject, predicate, object_, inferred))
+                            predicates.add(predicate)
+                            if predicate == _RDF_TYPE:
+                                classes.add(object_)
                 # terms are compared as text (N-Triples) once per distinct term, not per triple
                 change = Change({str(p) for p in predicates}, {str(c) for c in classes})
                 if new:
                     self.store.bulk_extend(new)
                     values.clear()
+                    derived_predicates |= predicates
                     for other, pending in enumerate(since):
                         if pending is not None and not (other == index and rule.closed):
                             pending.update(change)
@@ -190,24 +241,28 @@ class EmbeddedStore:
                     timings.setdefault(rule.name, []).append(round(time.perf_counter() - started, 3))
             if not ran:
                 break
-        return len(seen) - self._drop_stated(inferred, seen)
+        self._drop_stated(inferred, derived_predicates)
+        return self._count(inferred)
 
-    def _drop_stated(self, inferred: NamedNode, derived: set) -> int:
+    def _drop_stated(self, inferred: NamedNode, predicates: set) -> None:
         """Remove from graph/inferred the derived triples another graph states (the rules derive
-        some of the data's own statements); how many were removed. Only the other graphs'
-        triples with a derived predicate are looked at: a join over the whole inferred graph
-        takes 39 s at 1M triples, this a few."""
+        some of the data's own statements). Only the other graphs' triples with a derived
+        predicate are looked at: a join over the whole inferred graph takes 39 s at 1M triples,
+        this a few."""
         graphs = [g for g in self.store.named_graphs() if g != inferred] + [pyoxigraph.DefaultGraph()]
-        stated = []
-        for predicate in {triple.predicate for triple in derived}:
+        stated = set()
+        for predicate in predicates:
             for graph in graphs:
                 for quad in self.store.quads_for_pattern(None, predicate, None, graph):
-                    triple = pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
-                    if triple in derived:
-                        stated.append(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, inferred))
-        for quad in set(stated):
+                    copy = pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, inferred)
+                    if copy in self.store:
+                        stated.add(copy)
+        for quad in stated:
             self.store.remove(quad)
-        return len(set(stated))
+
+    def _count(self, graph: NamedNode) -> int:
+        rows = self.store.query(rq.load("graph-size"), substitutions={pyoxigraph.Variable("g"): graph})
+        return sum(int(row["n"].value) for row in rows)
 
     def flush(self) -> None:
         if self.path is not None:
@@ -234,27 +289,41 @@ CheckFn = Callable[["EmbeddedStore", list[LoadItem]], None]
 
 
 def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | None,
-         progress: ProgressFn | None = None, check: CheckFn | None = None) -> dict:
+         progress: ProgressFn | None = None, check: CheckFn | None = None, stream_rules: bool = True) -> dict:
     """Load every item, then the rules. With check, the ontology and data items are loaded and
-    validated by it first, the others after it. Returns a summary for the one-line report, with
-    the seconds of each stage ("stages") and of each rule run ("rules")."""
+    validated by it first, the others after it. The per-triple rules read the schema (the
+    ontology and the vocabularies), so those load first; then the rules are applied to each
+    file as it streams in (to the files check loaded, by reading them back). stream_rules False
+    runs every rule in rounds after the load instead, as the rules read. Returns a summary for
+    the one-line report, with the seconds of each stage ("stages") and of each rule run ("rules")."""
     started = time.perf_counter()
     stages: dict = {}
-    rest = plan
+    streaming = bool(rules_dir) and stream_rules
+    schema_kinds = ("ontology", "vocab")
+    checked = [item for item in plan if check is not None and item.kind in ("ontology", "data")]
+    rest = [item for item in plan if item not in checked]
+    rest.sort(key=lambda item: item.kind not in schema_kinds)   # stable: the schema first
     if check is not None:
-        checked = [item for item in plan if item.kind in ("ontology", "data")]
-        rest = [item for item in plan if item.kind not in ("ontology", "data")]
         if progress and checked:
             progress(checked[0], 0, len(plan))
         check(store, checked)
         stages["files_and_validation"] = round(time.perf_counter() - started, 3)
-    for index, item in enumerate(rest, start=len(plan) - len(rest)):
+    entail = None
+    for index, item in enumerate(rest, start=len(checked)):
+        if streaming and entail is None and item.kind not in schema_kinds:
+            entail = _schema_loaded(store, plan, rules_dir, checked, stages)
         if progress:
             progress(item, index, len(plan))
-        store.load(item)
+        store.load(item, entail)
+    if streaming and entail is None:
+        entail = _schema_loaded(store, plan, rules_dir, checked, stages)
+    if rules_dir:
+        # The joining rules read what was just bulk-loaded: merged and compacted first, the files'
+        # indexes answer them faster.
+        store.compact()
     loaded = time.perf_counter()
     rule_times: dict = {}
-    inferred = store.materialise(rules_dir, timings=rule_times) if rules_dir else 0
+    inferred = store.materialise(rules_dir, timings=rule_times, entail=entail) if rules_dir else 0
     ruled = time.perf_counter()
     store.flush()
     done = time.perf_counter()
@@ -263,6 +332,21 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
             "stages": {**stages, "files": round(loaded - started - sum(stages.values()), 3),
                        "rules": round(ruled - loaded, 3), "flush": round(done - ruled, 3)},
             "rules": rule_times}
+
+
+def _schema_loaded(store: EmbeddedStore, plan: list[LoadItem], rules_dir, checked: list[LoadItem],
+                   stages: dict) -> PerTripleRules | None:
+    """Once the ontology and vocabularies are in: the per-triple rules over them, applied at once
+    to the data files validation already loaded."""
+    began = time.perf_counter()
+    entail = store.per_triple_rules(rules_dir, [item.graph for item in plan if item.kind in ("ontology", "vocab")])
+    if entail:
+        for item in checked:
+            if item.kind == "data":
+                store.entail_graph(NamedNode(item.graph), entail)
+    stages["per_triple_rules_set_up" if not checked else "per_triple_rules_on_validated_files"] = round(
+        time.perf_counter() - began, 3)
+    return entail
 
 
 def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str | Path | None,

@@ -49,13 +49,16 @@ class Change:
 
 
 _CLOSED = re.compile(r"^#\s*closed:", re.MULTILINE)
+_PER_TRIPLE = re.compile(r"^#\s*per triple(, by object)?:", re.MULTILINE)
 
 
 @dataclass
 class Rule:
     """A CONSTRUCT rule. A rule whose text has a comment line starting `# closed:` declares that
     its own results never give it new ones (a closure written with `+` paths): they do not make it
-    run again, only other rules' results do."""
+    run again, only other rules' results do. A rule marked `# per triple:` (or `# per triple, by
+    object:`) reads one triple and the ontology: it is applied while the files load
+    (store/per_triple.py), not in rounds."""
     name: str
     text: str
     inputs: list[Input] | None = None   # None: not analysed, reads everything
@@ -63,6 +66,14 @@ class Rule:
     @property
     def closed(self) -> bool:
         return bool(_CLOSED.search(self.text))
+
+    @property
+    def per_triple(self) -> str | None:
+        """'template' for a rule marked `# per triple:`, 'object' for `# per triple, by object:`."""
+        found = _PER_TRIPLE.search(self.text)
+        if found is None:
+            return None
+        return "object" if found.group(1) else "template"
 
     def analyse(self) -> None:
         if self.inputs is None:
