@@ -1,7 +1,9 @@
 """Load times side by side: `partnergraph load --no-validate`, `partnergraph load` (validated, the
 default engine), `oxigraph load` into the default graph and into a named graph (as partnergraph
 keeps it), on the same generated file, interleaved (rep 1 of each, then
-rep 2, ...), each a fresh process with its wall time and peak RSS. partnergraph's runs go through
+rep 2, ...), each a fresh process with its wall time and peak RSS. Up to 2M triples also the
+unvalidated load with every rule run in rounds after the load (as before the per-triple rules
+streamed), whose store must hold the same quads. partnergraph's runs go through
 `validate_and_build`, the function behind `partnergraph load`, in a child process that also
 reports the seconds of each stage (validation, files, rules, each rule run, compaction): the
 profile of the load. Writes bench/results/load-{size}.json.
@@ -56,7 +58,7 @@ def peak_rss_of(cmd: list[str], cap: float) -> dict:
     return done
 
 
-def child(data: str, store: str, validate: bool) -> None:
+def child(data: str, store: str, validate: bool, rounds: bool = False) -> None:
     """The load as `partnergraph load` runs it, with the seconds of each stage on stdout."""
     sys.path.insert(0, str(ROOT / "src"))
     started = time.perf_counter()
@@ -72,7 +74,8 @@ def child(data: str, store: str, validate: bool) -> None:
             timed["validation"] = round(time.perf_counter() - began, 3)
             return report
         graph.check_data = timed_check
-    _, summary = graph.validate_and_build([data], target=store, ontology_dir="ontology", validate=validate)
+    _, summary = graph.validate_and_build([data], target=store, ontology_dir="ontology", validate=validate,
+                                          stream_rules=not rounds)
     if validate:
         stages.update(timed)
     stages.update(summary.pop("stages", {}))
@@ -82,11 +85,13 @@ def child(data: str, store: str, validate: bool) -> None:
 def bench_size(size: str, reps: int, cap: float) -> dict:
     data = synth(size)
     triples = sum(1 for _ in open(data, "rb"))
-    stores = {name: WORK / f"load-{name}-{size}" for name in ("pg-no-validate", "pg-validated", "ox", "ox-named")}
+    names = ["pg-no-validate", "pg-validated", "ox", "ox-named"] + (["pg-rounds"] if triples <= 2_000_000 else [])
+    stores = {name: WORK / f"load-{name}-{size}" for name in names}
     runs: dict[str, list[dict]] = {name: [] for name in stores}
     commands = {
         "pg-no-validate": [PY, str(BENCH / "load.py"), "child", str(data), str(stores["pg-no-validate"])],
         "pg-validated": [PY, str(BENCH / "load.py"), "child", str(data), str(stores["pg-validated"]), "--validate"],
+        "pg-rounds": [PY, str(BENCH / "load.py"), "child", str(data), str(stores.get("pg-rounds")), "--rounds"],
         "ox": [str(BIN / "oxigraph"), "load", "--location", str(stores["ox"]), "--file", str(data)],
         # partnergraph keeps each file in a named graph of its own, which Oxigraph indexes six ways
         # (three for the default graph): this peer does the same
@@ -95,6 +100,8 @@ def bench_size(size: str, reps: int, cap: float) -> dict:
     }
     for rep in range(reps):
         for name, cmd in commands.items():
+            if name not in stores:
+                continue
             shutil.rmtree(stores[name], ignore_errors=True)
             done = peak_rss_of(cmd, cap)
             entry = {"seconds": done["seconds"], "max_rss": done.get("max_rss"), "exit": done["exit"],
@@ -112,6 +119,7 @@ def bench_size(size: str, reps: int, cap: float) -> dict:
                   + (f", stages {entry.get('stages')}" if entry.get("stages") else "")
                   + (f"  error: {entry['error'][-300:]}" if entry.get("error") else ""), flush=True)
     same = same_store(stores["pg-no-validate"], stores["pg-validated"]) if triples <= 2_000_000 else None
+    same_as_rounds = same_store(stores["pg-no-validate"], stores["pg-rounds"]) if "pg-rounds" in stores else None
     for path in stores.values():
         shutil.rmtree(path, ignore_errors=True)
 
@@ -123,8 +131,11 @@ def bench_size(size: str, reps: int, cap: float) -> dict:
     row["ratio_validated"] = row["pg-validated"] / row["ox"] if row["pg-validated"] and row["ox"] else None
     named = row.get("ox-named")
     row["ratio_no_validate_named"] = row["pg-no-validate"] / named if row["pg-no-validate"] and named else None
+    if row.get("pg-rounds"):
+        row["ratio_rounds"] = row["pg-rounds"] / row["ox"] if row["ox"] else None
     return {"size": size, "file_triples": triples, "reps": reps, "row": row, "runs": runs,
-            "validated_and_unvalidated_same_quads": same, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "validated_and_unvalidated_same_quads": same, "streamed_and_rounds_same_quads": same_as_rounds,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": machine()}
 
 
@@ -145,7 +156,7 @@ def same_store(a: Path, b: Path) -> bool | None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "child":
-        child(sys.argv[2], sys.argv[3], "--validate" in sys.argv[4:])
+        child(sys.argv[2], sys.argv[3], "--validate" in sys.argv[4:], "--rounds" in sys.argv[4:])
         return
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1m")

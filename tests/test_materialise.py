@@ -80,9 +80,11 @@ def test_generated_graph_same_quads_as_the_naive_fixpoint(generated):
     semi, reference, count, timings = both_ways(quads, RULES, semi_naive=True)
     assert semi == reference
     assert count == sum(1 for q in semi if q.graph_name == INFERRED)
-    # every rule ran once: the later rules derive no predicate with a super-property, and the
-    # hierarchy is closed under itself (its `+` paths), so its own results do not run it again
-    assert {name: len(runs) for name, runs in timings.items()} == {name: 1 for name in timings}
+    # every rule ran once but the one that reads what others derive: a round's rules are evaluated
+    # together, so 04-sdg-reach sees the inverses and goals of round 1 in round 2; the hierarchy is
+    # closed under itself (its `+` paths), so its own results do not run it again
+    assert {name: len(runs) for name, runs in timings.items()} == {name: 2 if name == "04-sdg-reach.rq" else 1
+                                                                   for name in timings}
     assert len(timings) == len(list(RULES.glob("*.rq")))
 
 

@@ -42,11 +42,12 @@ def check_data(paths, ontology_dir: str | Path = "ontology") -> Report:
 
 def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | Path = "ontology",
                        vocab=(), base: str = iris.DEFAULT_BASE, validate: bool = True,
-                       progress=None) -> tuple[EmbeddedStore, dict]:
+                       progress=None, stream_rules: bool = True) -> tuple[EmbeddedStore, dict]:
     """files -> validate -> plan -> build (with the rules): the one sequence behind `load`, the
     server's build and reload. Refused data raises DataRejected and leaves an existing store as
     it was; target None builds in memory, a directory atomically on disk. With pyshacl-turbo
-    each file is parsed once, into the store being built, and validated there."""
+    each file is parsed once, into the store being built, and validated there. stream_rules False
+    runs every rule in rounds after the load (store/embedded.py fill), for comparing."""
     plan = load_plan(paths, ontology_dir, vocab or (), base)
     rules = Path(ontology_dir) / "rules"
     if validate and _validates_in_store(plan):
@@ -59,12 +60,12 @@ def validate_and_build(paths, *, target: str | Path | None, ontology_dir: str | 
             report = validate_into(store.store, ontology, data, shapes)
             if not report.conforms:
                 raise DataRejected(report)
-        return build_store(target, plan, rules, progress, base, check=check)
+        return build_store(target, plan, rules, progress, base, check=check, stream_rules=stream_rules)
     if validate:
         report = check_data(paths, ontology_dir)
         if not report.conforms:
             raise DataRejected(report)
-    return build_store(target, plan, rules, progress, base)
+    return build_store(target, plan, rules, progress, base, stream_rules=stream_rules)
 
 
 def _validates_in_store(plan) -> bool:

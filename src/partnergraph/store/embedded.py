@@ -150,8 +150,20 @@ class EmbeddedStore:
 
     def entail_graph(self, graph: NamedNode, entail: PerTripleRules) -> None:
         """What the per-triple rules derive from a graph already in the store (one that validation
-        parsed, or a dataset file), into graph/inferred."""
-        derived = [quad for quad in entail.stream(self.store.quads_for_pattern(None, None, None, graph), self.inferred)
+        parsed, or a dataset file), into graph/inferred. Reading quads back costs a lookup per
+        term, so only the kinds of triple that derive something are read: the graph's predicates
+        (and classes) are listed first, by the store."""
+        bound = {pyoxigraph.Variable("g"): graph}
+        patterns = []
+        for row in self.store.query(rq.load("graph-predicates"), substitutions=bound):
+            predicate = row["p"]
+            if predicate == _RDF_TYPE:
+                patterns += [(predicate, row["class"]) for row in self.store.query(rq.load("graph-classes"), substitutions=bound)
+                             if entail.derives_from(predicate, row["class"])]
+            elif entail.derives_from(predicate):
+                patterns.append((predicate, None))
+        derived = [quad for predicate, object_ in patterns
+                   for quad in entail.stream(self.store.quads_for_pattern(None, predicate, object_, graph), self.inferred)
                    if quad.graph_name == self.inferred]
         self.store.bulk_extend(derived)
 
@@ -180,7 +192,8 @@ class EmbeddedStore:
         (the per-triple rules, applied as the files loaded) only the other rules run here, and
         what they derive brings its closure under the per-triple rules along; without it every
         rule runs here. Semi-naive: after its first run a rule runs again only when triples it
-        reads (store/rules.py) appeared since it last ran. Reading the rules' algebra costs about
+        reads (store/rules.py) appeared since it last ran; the rules of a round are evaluated
+        together, on the store as the round found it. Reading the rules' algebra costs about
         a second (rdflib's SPARQL parser), so by default (semi_naive None) it is done only when
         the first pass took longer than that; without it every rule runs again after any change.
         The answers are the same either way. New triples are bulk-loaded: the store is being
@@ -209,15 +222,16 @@ class EmbeddedStore:
             if round_number == 1 and (semi_naive or semi_naive is None and
                                       time.perf_counter() - first_pass >= ANALYSE_AFTER_SECONDS):
                 analyse_all(rules)
-            ran = False
-            for index, rule in enumerate(rules):
-                if since[index] is not None and not rule.reads(since[index], values_of):
-                    continue
-                ran = True
+            due = [index for index, rule in enumerate(rules) if since[index] is None or rule.reads(since[index], values_of)]
+            if not due:
+                break
+            for index in due:   # what the round's rules write, none of them has seen: each needs it next
                 since[index] = Change()
-                started = time.perf_counter()
-                new, predicates, classes = [], set(), set()
-                for triple in self.store.query(rule.text, use_default_graph_as_union=True):
+            new = []
+            for index, (triples, seconds) in zip(due, self._evaluate([rules[index] for index in due]), strict=True):
+                rule = rules[index]
+                predicates, classes = set(), set()
+                for triple in triples:
                     if triple not in seen:
                         seen.add(triple)
                         found = [(triple.subject, triple.predicate, triple.object)]
@@ -228,21 +242,35 @@ class EmbeddedStore:
                             predicates.add(predicate)
                             if predicate == _RDF_TYPE:
                                 classes.add(object_)
-                # terms are compared as text (N-Triples) once per distinct term, not per triple
-                change = Change({str(p) for p in predicates}, {str(c) for c in classes})
-                if new:
-                    self.store.bulk_extend(new)
-                    values.clear()
+                if predicates:
+                    # terms are compared as text (N-Triples) once per distinct term, not per triple
+                    change = Change({str(p) for p in predicates}, {str(c) for c in classes})
                     derived_predicates |= predicates
                     for other, pending in enumerate(since):
                         if pending is not None and not (other == index and rule.closed):
                             pending.update(change)
                 if timings is not None:
-                    timings.setdefault(rule.name, []).append(round(time.perf_counter() - started, 3))
-            if not ran:
-                break
+                    timings.setdefault(rule.name, []).append(round(seconds, 3))
+            if new:
+                self.store.bulk_extend(new)   # once a round: each bulk load has a fixed cost
+                values.clear()
         self._drop_stated(inferred, derived_predicates)
         return self._count(inferred)
+
+    def _evaluate(self, rules: list) -> list[tuple[list, float]]:
+        """Each rule's CONSTRUCT triples and its seconds, the rules evaluated at once on the same
+        state of the store (a round's), on as many threads as there are cores: the engine runs
+        them in parallel."""
+        def run(rule) -> tuple[list, float]:
+            started = time.perf_counter()
+            triples = list(self.store.query(rule.text, use_default_graph_as_union=True))
+            return triples, time.perf_counter() - started
+        if len(rules) == 1:
+            return [run(rules[0])]
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=min(len(rules), os.cpu_count() or 1),
+                                thread_name_prefix="partnergraph-rule") as pool:
+            return list(pool.map(run, rules))
 
     def _drop_stated(self, inferred: NamedNode, predicates: set) -> None:
         """Remove from graph/inferred the derived triples another graph states (the rules derive
@@ -317,10 +345,6 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
         store.load(item, entail)
     if streaming and entail is None:
         entail = _schema_loaded(store, plan, rules_dir, checked, stages)
-    if rules_dir:
-        # The joining rules read what was just bulk-loaded: merged and compacted first, the files'
-        # indexes answer them faster.
-        store.compact()
     loaded = time.perf_counter()
     rule_times: dict = {}
     inferred = store.materialise(rules_dir, timings=rule_times, entail=entail) if rules_dir else 0
@@ -351,13 +375,13 @@ def _schema_loaded(store: EmbeddedStore, plan: list[LoadItem], rules_dir, checke
 
 def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str | Path | None,
                 progress: ProgressFn | None = None, base: str = iris.DEFAULT_BASE,
-                check: CheckFn | None = None) -> tuple[EmbeddedStore, dict]:
+                check: CheckFn | None = None, stream_rules: bool = True) -> tuple[EmbeddedStore, dict]:
     """Build a store. With a target directory the build is atomic: it happens in a sibling
     directory that replaces the target only when everything loaded (and check accepted the
     data), so a failed or refused load leaves an existing store as it was."""
     if target is None:
         store = EmbeddedStore(None, base=base)
-        return store, fill(store, plan, rules_dir, progress, check)
+        return store, fill(store, plan, rules_dir, progress, check, stream_rules)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(target):
@@ -365,7 +389,7 @@ def build_store(target: str | Path | None, plan: list[LoadItem], rules_dir: str 
         store = None
         try:
             store = EmbeddedStore(building, base=base)
-            summary = fill(store, plan, rules_dir, progress, check)
+            summary = fill(store, plan, rules_dir, progress, check, stream_rules)
             compacting = time.perf_counter()
             store.compact()
             del store  # close the database before moving it

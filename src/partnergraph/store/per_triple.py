@@ -58,6 +58,7 @@ class PerTripleRules:
         self._templates: dict = {}    # kind of triple -> the generic rules' templates
         self._of_object: dict = {}    # (kind, object) -> the by-object rules' templates
         self._object_predicates = self._read_by(self.by_object)   # None: any predicate
+        self._quiet: set[NamedNode] = set()   # predicates from which nothing is derived, whatever the terms
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -121,6 +122,22 @@ class PerTripleRules:
                     "depends on its terms; mark the rule that reads them '# per triple, by object:'")
         return template
 
+    def derives_from(self, predicate: NamedNode, cls: NamedNode | None = None) -> bool:
+        """Whether triples with this predicate (for rdf:type, of this class) may derive anything:
+        where not, a graph's triples of that kind need not be read back (entail_graph)."""
+        if self._object_predicates is None or predicate in self._object_predicates:
+            return True
+        objects = [cls] if predicate == _TYPE else [stand_in[1] for stand_in in _STAND_IN.values()]
+        for subject in (_STAND_IN[NamedNode][0], _STAND_IN[BlankNode][0]):
+            for object_ in objects:
+                kind = (predicate, type(subject), object_ if predicate == _TYPE else type(object_))
+                template = self._templates.get(kind)
+                if template is None:
+                    template = self._template(self._ask(self.generic, subject, predicate, object_), subject, object_)
+                if template:
+                    return True
+        return False
+
     # -- deriving --------------------------------------------------------------------------------
     def direct(self, subject, predicate, object_) -> list[tuple]:
         """What the rules derive from this triple alone, as (subject, predicate, object)."""
@@ -129,6 +146,8 @@ class PerTripleRules:
             template = self._templates[kind]
         except KeyError:
             template = self._templates[kind] = self._generic_template(kind, subject, predicate, object_)
+            if template == () and predicate != _TYPE and not self.derives_from(predicate):
+                self._quiet.add(predicate)   # checked on this triple: the others of the predicate are skipped
         if template is None:
             found = self._ask(self.rules, subject, predicate, object_)
             return [(t.subject, t.predicate, t.object) for t in found]
@@ -167,8 +186,11 @@ class PerTripleRules:
     def stream(self, quads: Iterable[Quad], inferred: NamedNode, graph=None) -> Iterator[Quad]:
         """The quads (moved into graph, where one is given), each followed by what it entails, in
         the inferred graph: what a bulk load consumes."""
+        quiet = self._quiet
         for quad in quads:
             subject, predicate, object_ = quad.subject, quad.predicate, quad.object
             yield quad if graph is None else Quad(subject, predicate, object_, graph)
+            if predicate in quiet:
+                continue
             for s, p, o in self.entailed(subject, predicate, object_):
                 yield Quad(s, p, o, inferred)
