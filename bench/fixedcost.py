@@ -3,6 +3,7 @@ against Oxigraph's server, on the same store, for small queries whose engine tim
 
     python bench/fixedcost.py --size 1m [--requests 400] [--label waitress] [--granian]
 
+Every request's text is unique (run.cold), so partnergraph's result cache answers none of them.
 CPU seconds (user + system, read by psutil from /proc, the process and its children) per request
 are what a request costs the machine whatever else runs on it: on 2 shared cores the wall-clock
 median of a lookup was 3.7 ms on a quiet day and 12-22 ms on a busy one, while CPU time moved by
@@ -69,12 +70,12 @@ def settled(srv: run.Server, limit: float = 120) -> None:
 def measure(srv: run.Server, text: str, requests: int) -> dict:
     accept = "application/n-triples" if run.is_graph_query(text) else "application/sparql-results+json"
     for _ in range(20):  # warm-up: caches, connection
-        _ = srv.session.post(srv.url, data={"query": text}, headers={"Accept": accept}).content
+        _ = srv.session.post(srv.url, data={"query": run.cold(text)}, headers={"Accept": accept}).content
     walls = []
     before = cpu_seconds(srv.proc.pid)
     for _ in range(requests):
         started = time.perf_counter()
-        r = srv.session.post(srv.url, data={"query": text}, headers={"Accept": accept})
+        r = srv.session.post(srv.url, data={"query": run.cold(text)}, headers={"Accept": accept})
         _ = r.content
         walls.append(time.perf_counter() - started)
         if r.status_code != 200:

@@ -48,11 +48,15 @@ def ratio(a, b):
     return a / b if a and b else None
 
 
+HISTORY_GRAPH = "https://w3id.org/partnergraph/graph/history"
+
+
 def summary_rows(res):
     rows = []
     for size in [s for s in ORDER if s in res["sizes"]]:
         r = res["sizes"][size]
-        qs = list(r["latency"])
+        # a query of the release log's graph is answered from partnergraph's history, which the peers lack
+        qs = [q for q in r["latency"] if HISTORY_GRAPH not in res.get("queries", {}).get(q, "")]
         po = [ratio(med(r, q, "partnergraph"), med(r, q, "oxigraph")) for q in qs]
         po95 = [ratio(med(r, q, "partnergraph", "p95"), med(r, q, "oxigraph", "p95")) for q in qs]
         cap = r.get("config", {}).get("cap", 30)
@@ -69,7 +73,7 @@ def summary_rows(res):
         t4 = ratio(tp.get("partnergraph", {}).get("4"), tp.get("oxigraph", {}).get("4"))
         rows.append({"size": size, "triples": r.get("store_quads"), "po": gmean(po), "po_max": max([x for x in po if x] or [0]),
                      "po95": gmean(po95), "ep": gmean(ep), "ep_min": min([x for x in ep if x] or [0]) or None,
-                     "rp": gmean(rp), "t1": t1, "t4": t4, "r": r,
+                     "rp": gmean(rp), "t1": t1, "t4": t4, "r": r, "qs": qs,
                      "ep_n": sum(1 for x in ep if x),
                      "ep_timeouts": sum(1 for q in qs if "rdflib-endpoint" in r["latency"][q]["errors"]),
                      "rp_timeouts": sum(1 for q in qs if "rdflib" in r["latency"][q]["errors"])})
@@ -199,10 +203,11 @@ def performance_targets(w, rows) -> None:
           f"{r.get('date', '?')}) | {la} | {by_how_much(one_m['t4'], 1.0, larger_is_better=True)} | "
           "the mix is the named queries at 1M (seconds each): engine time in the workers, and the answers' bytes passing "
           "through the web process |")
-        lat = r["latency"]
+        lat = one_m["qs"]
         worst = max(((ratio(med(r, q, "partnergraph"), med(r, q, "oxigraph")) or 0, q) for q in lat), default=(None, None))
         w(f"| 3a. cold latency at 1M: median at most 1.05x | {fmt(one_m['po'])}x (geometric mean of the medians over "
-          f"{len(lat)} queries) | {la} | {by_how_much(one_m['po'], 1.05)} | the fixed cost of row 1 on every query |")
+          f"{len(lat)} queries; the release log's are left out: the peer holds no history) | {la} | "
+          f"{by_how_much(one_m['po'], 1.05)} | the fixed cost of row 1 on every query |")
         w(f"| 3b. cold latency at 1M: worst query at most 1.3x | {fmt(worst[0])}x ({worst[1]}) | {la} | "
           f"{by_how_much(worst[0], 1.3)} | the smallest queries, where the fixed cost is most of the time |")
     else:
@@ -215,6 +220,9 @@ def performance_targets(w, rows) -> None:
         row, runs = load["row"], load["runs"]
         first = runs["pg-no-validate"][0]
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in first.get("stages", {}).items() if v >= 0.05)
+        inside = first.get("summary", {}).get("rule_stages")
+        if inside:
+            stages += " (the rules: " + ", ".join(f"{k} {v:.1f} s" for k, v in inside.items()) + ")"
         rounds = (f"; every rule in rounds, as before: {fmt(row['pg-rounds'], 1)} s = {fmt(row.get('ratio_rounds'))}x"
                   if row.get("pg-rounds") else "")
         w(f"| {label} | {fmt(row['pg-no-validate'], 1)} s against {fmt(row['ox'], 1)} s = {fmt(row['ratio_no_validate'])}x "
@@ -263,8 +271,11 @@ def endpoint_sections(w, rows) -> None:
     if fixed and len(fixed) >= 1:
         # the first configuration in the file is the reference; the best of the others is compared with it
         q = "lookup (28 rows)"
+        # the server configurations compared in one run; "current" (the cold-request run of fixedcost.py) is
+        # the performance targets' row
         cpu = {label: (v["queries"].get(q, {}).get("partnergraph", {}).get("cpu_ms"),
-                       v["queries"].get(q, {}).get("oxigraph", {}).get("cpu_ms")) for label, v in fixed.items()}
+                       v["queries"].get(q, {}).get("oxigraph", {}).get("cpu_ms")) for label, v in fixed.items()
+               if label != "current" or len(fixed) == 1}
         labels = list(cpu)
         a = cpu[labels[0]][0]
         best = min(labels[1:], key=lambda k: cpu[k][0] or float("inf")) if len(labels) > 1 else None
@@ -298,7 +309,8 @@ def endpoint_sections(w, rows) -> None:
             parts.append(f"`partnergraph load --no-validate` {fmt(r10['pg-no-validate'], 0)} s "
                          f"({fmt(r10['ratio_no_validate'])}x `oxigraph load`, {fmt(r10.get('ratio_no_validate_named'))}x "
                          f"with `--graph`), peak memory {mib(ten_load['runs']['pg-no-validate'][0].get('max_rss'))}; "
-                         "the validated load not run")
+                         + (f"the validated load {fmt(r10['pg-validated'], 0)} s" if r10.get("pg-validated")
+                            else "the validated load not run"))
         if ten:
             parts.append(f"serving a 10M store ({ten['date']}): start-up {fmt(ten['startup'].get('partnergraph'))} s, "
                          f"memory {mib(ten['memory'].get('partnergraph', {}).get('tree'))}, latency in its section")

@@ -186,7 +186,8 @@ class EmbeddedStore:
         return entail
 
     def materialise(self, rules_dir: str | Path, max_rounds: int = 5, timings: dict | None = None,
-                    semi_naive: bool | None = None, entail: PerTripleRules | None = None) -> int:
+                    semi_naive: bool | None = None, entail: PerTripleRules | None = None,
+                    stages: dict | None = None) -> int:
         """Apply the CONSTRUCT rules until nothing new appears; results go to graph/inferred,
         except triples some other graph states; returns the size of graph/inferred. With entail
         (the per-triple rules, applied as the files loaded) only the other rules run here, and
@@ -198,7 +199,7 @@ class EmbeddedStore:
         the first pass took longer than that; without it every rule runs again after any change.
         The answers are the same either way. New triples are bulk-loaded: the store is being
         built, and a failed build is thrown away. timings (optional) collects the seconds of each
-        rule run, for profiling."""
+        rule run, stages (optional) those of the rounds and the steps after them, for profiling."""
         from .rules import Change, analyse_all, load_rules  # start-up: rdflib's algebra only when building
 
         rules = load_rules(rules_dir) if rules_dir else []
@@ -254,8 +255,14 @@ class EmbeddedStore:
             if new:
                 self.store.bulk_extend(new)   # once a round: each bulk load has a fixed cost
                 values.clear()
+        rounds_done = time.perf_counter()
         self._drop_stated(inferred, derived_predicates)
-        return self._count(inferred)
+        dropped = time.perf_counter()
+        count = self._count(inferred)
+        if stages is not None:
+            stages.update(rounds=round(rounds_done - first_pass, 3), stated_dropped=round(dropped - rounds_done, 3),
+                          counted=round(time.perf_counter() - dropped, 3))
+        return count
 
     def _evaluate(self, rules: list) -> list[tuple[list, float]]:
         """Each rule's CONSTRUCT triples and its seconds, the rules evaluated at once on the same
@@ -347,7 +354,8 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
         entail = _schema_loaded(store, plan, rules_dir, checked, stages)
     loaded = time.perf_counter()
     rule_times: dict = {}
-    inferred = store.materialise(rules_dir, timings=rule_times, entail=entail) if rules_dir else 0
+    rule_stages: dict = {}
+    inferred = store.materialise(rules_dir, timings=rule_times, entail=entail, stages=rule_stages) if rules_dir else 0
     ruled = time.perf_counter()
     store.flush()
     done = time.perf_counter()
@@ -355,7 +363,7 @@ def fill(store: EmbeddedStore, plan: list[LoadItem], rules_dir: str | Path | Non
             "graphs": len(store.graphs()), "seconds": done - started,
             "stages": {**stages, "files": round(loaded - started - sum(stages.values()), 3),
                        "rules": round(ruled - loaded, 3), "flush": round(done - ruled, 3)},
-            "rules": rule_times}
+            "rules": rule_times, "rule_stages": rule_stages}
 
 
 def _schema_loaded(store: EmbeddedStore, plan: list[LoadItem], rules_dir, checked: list[LoadItem],
