@@ -286,3 +286,24 @@ def test_a_vocabularys_hierarchy_counts_as_the_ontologys(tmp_path):
     assert found[True] == found[False]
     assert f"<{iris.DEFAULT_BASE}id/test/x> <urn:v:narrower> <urn:v:g1> <{INFERRED.value}>" in found[True][0]
     assert f"<urn:v:g1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <urn:v:Concept> <{INFERRED.value}>" in found[True][0]
+
+
+def test_a_dataset_files_named_graphs_are_streamed_too(tmp_path):
+    """An N-Quads file keeps its own named graphs (its default graph's triples go to the file's
+    graph): the per-triple rules see both, as the rounds do."""
+    pg, ids = f"<{PG}", f"<{iris.DEFAULT_BASE}id/"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    data = tmp_path / "dataset.nq"
+    data.write_text(f"{ids}partnership/x> {rdf_type} {pg}TrilateralPartnership> <http://example.org/g> .\n"
+                    f"{ids}partnership/x> {pg}partner> {ids}municipality/a> <http://example.org/g> .\n"
+                    f"{ids}partnership/y> {pg}partner> {ids}municipality/b> .\n")
+    plan = load_plan([data], ROOT / "ontology")
+    found = {}
+    for stream in (True, False):
+        store = EmbeddedStore(None)
+        fill(store, plan, RULES, stream_rules=stream)
+        found[stream] = inferred_of(store.store)
+        assert pyoxigraph.NamedNode("http://example.org/g") in set(store.store.named_graphs())
+    assert found[True] == found[False]
+    assert f"{ids}municipality/a> {pg}partnerIn> {ids}partnership/x> <{INFERRED.value}>" in found[True][0]
+    assert f"{ids}municipality/b> {pg}partnerIn> {ids}partnership/y> <{INFERRED.value}>" in found[True][0]

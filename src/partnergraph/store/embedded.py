@@ -132,25 +132,24 @@ class EmbeddedStore:
         if self.store.contains_named_graph(graph):
             self.store.clear_graph(graph)
         remote = item.source.startswith(("http://", "https://"))
-        if entail and not item.format.supports_datasets:
+        if entail:
             # The parser's triples, each with what it entails, in one bulk load: the rules cost a
             # lookup per triple instead of a pass over the store per rule afterwards. A failed
-            # build is thrown away whole, so bulk loading's lack of a transaction is fine.
+            # build is thrown away whole, so bulk loading's lack of a transaction is fine. A
+            # dataset file's named graphs stay its own, as a plain load keeps them.
             source = {"input": _read_source(item)} if remote else {"path": item.source}
             parsed = pyoxigraph.parse(**source, format=item.format, base_iri=_base_for(item))
-            self.store.bulk_extend(entail.stream(parsed, self.inferred, graph))
+            self.store.bulk_extend(entail.stream(parsed, self.inferred, graph, item.format.supports_datasets))
             return
         if self.path is not None and not remote:
             # A store on disk is being built: stream the file without holding it in memory.
             self.store.bulk_load(path=item.source, format=item.format, base_iri=_base_for(item), to_graph=graph)
         else:
             self.store.load(_read_source(item), format=item.format, base_iri=_base_for(item), to_graph=graph)
-        if entail:
-            self.entail_graph(graph, entail)
 
     def entail_graph(self, graph: NamedNode, entail: PerTripleRules) -> None:
         """What the per-triple rules derive from a graph already in the store (one that validation
-        parsed, or a dataset file), into graph/inferred. Reading quads back costs a lookup per
+        parsed), into graph/inferred. Reading quads back costs a lookup per
         term, so only the kinds of triple that derive something are read: the graph's predicates
         (and classes) are listed first, by the store."""
         bound = {pyoxigraph.Variable("g"): graph}

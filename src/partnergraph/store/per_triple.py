@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from ..rdf.namespaces import RDF_TYPE
 from .rules import Rule, analyse_all
@@ -183,13 +183,17 @@ class PerTripleRules:
             todo.extend(self.direct(*triple))
         return out
 
-    def stream(self, quads: Iterable[Quad], inferred: NamedNode, graph=None) -> Iterator[Quad]:
-        """The quads (moved into graph, where one is given), each followed by what it entails, in
-        the inferred graph: what a bulk load consumes."""
+    def stream(self, quads: Iterable[Quad], inferred: NamedNode, graph=None, dataset: bool = False) -> Iterator[Quad]:
+        """The quads (moved into graph, where one is given; of a dataset only those of its default
+        graph, the others stay in their own), each followed by what it entails, in the inferred
+        graph: what a bulk load consumes."""
         quiet = self._quiet
         for quad in quads:
             subject, predicate, object_ = quad.subject, quad.predicate, quad.object
-            yield quad if graph is None else Quad(subject, predicate, object_, graph)
+            if graph is None or dataset and not isinstance(quad.graph_name, DefaultGraph):
+                yield quad
+            else:
+                yield Quad(subject, predicate, object_, graph)
             if predicate in quiet:
                 continue
             for s, p, o in self.entailed(subject, predicate, object_):
