@@ -50,3 +50,20 @@ def chrome(*, javascript: bool = True, logs: bool = False):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def collect(browser, requested: dict) -> None:
+    """Add the URLs the browser requested and its console messages since the last call to
+    requested["urls"] and requested["console"] (a driver started with logs=True)."""
+    import json
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            requested["urls"].append(message["params"]["request"]["url"])
+    requested["console"].extend(browser.get_log("browser"))
+
+
+def wait(browser, condition, timeout: float = 15):
+    """What condition gives once it is true, waiting up to timeout seconds."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, timeout).until(condition)

@@ -10,7 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.selenium_chrome import chrome
+from tests import selenium_chrome
+from tests.selenium_chrome import chrome, collect
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -42,17 +43,9 @@ def requested():
     return {"urls": [], "console": [], "timings": {}}
 
 
-def collect(browser, requested):
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            requested["urls"].append(message["params"]["request"]["url"])
-    requested["console"].extend(browser.get_log("browser"))
-
-
 def wait(browser, condition, timeout=30):
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, timeout).until(condition)
+    """The builder draws itself from its configuration: a longer wait than the workbench's."""
+    return selenium_chrome.wait(browser, condition, timeout)
 
 
 def visible(selector):

@@ -3,13 +3,12 @@ against a real server on loopback. One browser for the module. Screenshots of ev
 both languages and on a phone, go to tests/artifacts/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
-from tests.selenium_chrome import chrome
+from tests.selenium_chrome import chrome, collect, wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -53,19 +52,6 @@ def server(graph, tmp_path_factory):
 def requested(browser):
     """Every URL the browser requested and every console message, over the whole module."""
     return {"urls": [], "console": []}
-
-
-def collect(browser, requested):
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            requested["urls"].append(message["params"]["request"]["url"])
-    requested["console"].extend(browser.get_log("browser"))
-
-
-def wait(browser, condition, timeout=15):
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def css(selector):
