@@ -149,9 +149,9 @@ class EmbeddedStore:
 
     def entail_graph(self, graph: NamedNode, entail: PerTripleRules) -> None:
         """What the per-triple rules derive from a graph already in the store (one that validation
-        parsed), into graph/inferred. Reading quads back costs a lookup per
-        term, so only the kinds of triple that derive something are read: the graph's predicates
-        (and classes) are listed first, by the store."""
+        parsed), into graph/inferred. Reading quads back costs a lookup per term, so only the
+        kinds of triple that derive something are read: the graph's predicates (and classes) are
+        listed first, by the store."""
         bound = {pyoxigraph.Variable("g"): graph}
         patterns = []
         for row in self.store.query(rq.load("graph-predicates"), substitutions=bound):
@@ -181,7 +181,7 @@ class EmbeddedStore:
         entail = PerTripleRules(load_rules(rules_dir) if rules_dir else [], quads)
         if not entail:
             return None
-        self.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, self.inferred) for t in entail.of_ontology)
+        self.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, self.inferred) for t in entail.of_schema)
         return entail
 
     def materialise(self, rules_dir: str | Path, max_rounds: int = 5, timings: dict | None = None,

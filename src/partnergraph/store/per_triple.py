@@ -1,11 +1,11 @@
 """The per-triple rules as a function from one triple to what it entails, applied while the files
 stream into the store.
 
-A rule marked `# per triple:` reads one data triple and the ontology (the class and property
-hierarchy, for instance), and what it derives from a triple depends on the triple's predicate
+A rule marked `# per triple:` reads one data triple and the schema, the ontology and any
+vocabularies (the class and property hierarchy, for instance), and what it derives from a triple depends on the triple's predicate
 (and class, for rdf:type) alone: the subject and object are only copied. Running its SPARQL over
 the whole store after the load (a round) costs a pass over the data per rule; here it runs once
-per kind of triple instead, on a probe: a small in-memory store holding the ontology and one
+per kind of triple instead, on a probe: a small in-memory store holding the schema and one
 triple of stand-in terms. The answer is a template for every triple of that kind, with the
 subject and object put in. A rule marked `# per triple, by object:` may also read the object's
 value (the goal of an SDG target is read from the target's IRI): it is probed once per object.
@@ -24,7 +24,7 @@ from ..rdf.namespaces import RDF_TYPE
 from .rules import Rule, analyse_all
 
 _TYPE = NamedNode(RDF_TYPE)
-_SCHEMA = NamedNode("urn:x-partnergraph:probe:ontology")
+_SCHEMA = NamedNode("urn:x-partnergraph:probe:schema")
 _PROBE = NamedNode("urn:x-partnergraph:probe:triple")
 _DERIVED = NamedNode("urn:x-partnergraph:probe:derived")
 _STAND_IN = {NamedNode: (NamedNode("urn:x-partnergraph:probe:s"), NamedNode("urn:x-partnergraph:probe:o")),
@@ -42,19 +42,19 @@ class RuleReadsTerms(ValueError):
 class PerTripleRules:
     """Derives, for one triple at a time, what the per-triple rules entail (their closure).
 
-    ontology: the quads of the ontology graph, the only other triples the rules may read.
+    schema: the quads of the ontology and the vocabularies, the only other triples the rules read.
     predicates: every predicate derived so far (for dropping the derived triples a graph states).
-    of_ontology: what the rules derive from the ontology itself."""
+    of_schema: what the rules derive from the schema itself."""
 
-    def __init__(self, rules: list[Rule], ontology: Iterable[Quad]):
+    def __init__(self, rules: list[Rule], schema: Iterable[Quad]):
         self.generic = [rule for rule in rules if rule.per_triple == "template"]
         self.by_object = [rule for rule in rules if rule.per_triple == "object"]
         self.rules = self.generic + self.by_object
         self.predicates: set[NamedNode] = set()
         self._probe = pyoxigraph.Store()
-        self._probe.extend(Quad(q.subject, q.predicate, q.object, _SCHEMA) for q in ontology)
-        self.of_ontology: set[Triple] = set()
-        self._ontology_closure()
+        self._probe.extend(Quad(q.subject, q.predicate, q.object, _SCHEMA) for q in schema)
+        self.of_schema: set[Triple] = set()
+        self._schema_closure()
         self._templates: dict = {}    # kind of triple -> the generic rules' templates
         self._of_object: dict = {}    # (kind, object) -> the by-object rules' templates
         self._object_predicates = self._read_by(self.by_object)   # None: any predicate
@@ -80,24 +80,24 @@ class PerTripleRules:
 
     # -- probing ---------------------------------------------------------------------------------
     def _ask(self, rules: list[Rule], subject, predicate, object_) -> set[Triple]:
-        """The rules' answers on the ontology plus this one triple, less what the ontology alone gives."""
+        """The rules' answers on the schema plus this one triple, less what the schema alone gives."""
         quad = Quad(subject, predicate, object_, _PROBE)
         self._probe.add(quad)
         try:
             found = {t for rule in rules for t in self._probe.query(rule.text, use_default_graph_as_union=True)}
         finally:
             self._probe.remove(quad)
-        return found - self.of_ontology
+        return found - self.of_schema
 
-    def _ontology_closure(self) -> None:
-        """What the rules derive from the ontology itself (to the fixpoint): those triples come from
+    def _schema_closure(self) -> None:
+        """What the rules derive from the schema itself (to the fixpoint): those triples come from
         no data triple, and no probe should report them as its own."""
         while True:
             found = {t for rule in self.rules for t in self._probe.query(rule.text, use_default_graph_as_union=True)}
-            new = found - self.of_ontology
+            new = found - self.of_schema
             if not new:
                 return
-            self.of_ontology |= new
+            self.of_schema |= new
             self._probe.extend(Quad(t.subject, t.predicate, t.object, _DERIVED) for t in new)
 
     @staticmethod
@@ -106,7 +106,7 @@ class PerTripleRules:
         return tuple(sorted(((slot.get(t.subject, t.subject), t.predicate, slot.get(t.object, t.object))
                              for t in found), key=str))
 
-    def _generic_template(self, kind: tuple, subject, predicate, object_) -> tuple:
+    def _generic_template(self, subject, predicate, object_) -> tuple | None:
         """The generic rules' template for this kind, from stand-in terms, checked on this triple."""
         stand_s = _STAND_IN.get(type(subject), (None,))[0]
         stand_o = object_ if predicate == _TYPE else _STAND_IN.get(type(object_), (None, None))[1]
@@ -145,7 +145,7 @@ class PerTripleRules:
         try:
             template = self._templates[kind]
         except KeyError:
-            template = self._templates[kind] = self._generic_template(kind, subject, predicate, object_)
+            template = self._templates[kind] = self._generic_template(subject, predicate, object_)
             if template == () and predicate != _TYPE and not self.derives_from(predicate):
                 self._quiet.add(predicate)   # checked on this triple: the others of the predicate are skipped
         if template is None:
