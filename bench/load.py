@@ -91,13 +91,14 @@ def bench_size(size: str, reps: int, cap: float, reuse_validated: bool = False) 
     commands = {
         "pg-no-validate": [PY, str(BENCH / "load.py"), "child", str(data), str(stores["pg-no-validate"])],
         "pg-validated": [PY, str(BENCH / "load.py"), "child", str(data), str(stores["pg-validated"]), "--validate"],
-        "pg-rounds": [PY, str(BENCH / "load.py"), "child", str(data), str(stores.get("pg-rounds")), "--rounds"],
         "ox": [str(BIN / "oxigraph"), "load", "--location", str(stores["ox"]), "--file", str(data)],
         # partnergraph keeps each file in a named graph of its own, which Oxigraph indexes six ways
         # (three for the default graph): this peer does the same
         "ox-named": [str(BIN / "oxigraph"), "load", "--location", str(stores["ox-named"]), "--file", str(data),
                      "--graph", "https://w3id.org/partnergraph/graph/bench"],
     }
+    if "pg-rounds" in stores:
+        commands["pg-rounds"] = [PY, str(BENCH / "load.py"), "child", str(data), str(stores["pg-rounds"]), "--rounds"]
     previous = RESULTS / f"load-{size}.json"
     if reuse_validated and previous.exists():
         # the validated load (at 10M a quarter of an hour) taken from the last run, with its own date
@@ -107,8 +108,6 @@ def bench_size(size: str, reps: int, cap: float, reuse_validated: bool = False) 
         del commands["pg-validated"]
     for rep in range(reps):
         for name, cmd in commands.items():
-            if name not in stores:
-                continue
             shutil.rmtree(stores[name], ignore_errors=True)
             done = peak_rss_of(cmd, cap)
             entry = {"seconds": done["seconds"], "max_rss": done.get("max_rss"), "exit": done["exit"],
